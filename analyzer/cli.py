@@ -1,0 +1,159 @@
+"""The ``clause-analyzer`` command. It parses arguments, calls the library and renders.
+
+Exit codes: 0 success; 1 the document (or a file in a batch) could not be analyzed;
+2 usage errors.
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import sys
+from pathlib import Path
+
+from .errors import AnalyzerError
+
+PERSPECTIVES = ["licensor", "licensee", "partner", "neutral"]
+
+
+def _add_playbook_args(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--playbook", metavar="ID|PATH", help="playbook id (see clause_library/) or a YAML path; default: chosen from the agreement type")
+    p.add_argument("--perspective", choices=PERSPECTIVES, help="whose side to review from; default: the playbook's")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="clause-analyzer", description="Find, classify and review clauses in licensing and JV agreements, offline.")
+    parser.add_argument("-v", "--verbose", action="store_true", help="log progress and stage failures to stderr")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+    sub.required = True
+
+    p = sub.add_parser("analyze", help="analyze one DOCX/PDF/TXT file and write the report")
+    p.add_argument("file", type=Path, metavar="FILE")
+    _add_playbook_args(p)
+    p.add_argument("--format", choices=["json", "md", "html"], default="json", help="report format (default json)")
+    p.add_argument("--output", "-o", type=Path, help="write here instead of stdout")
+    p.add_argument("--all-candidates", action="store_true", help="also list labels below the operating threshold (down to confidence 0.01)")
+    p.set_defaults(func=cmd_analyze)
+
+    p = sub.add_parser("redline", help="write a DOCX with the suggestions as tracked changes and comments")
+    p.add_argument("file", type=Path, metavar="FILE")
+    p.add_argument("--output", "-o", type=Path, required=True, metavar="OUT.docx")
+    _add_playbook_args(p)
+    p.set_defaults(func=cmd_redline)
+
+    p = sub.add_parser("review", help="review every DOCX/PDF/TXT file in a folder (batch)")
+    p.add_argument("dir", type=Path, metavar="DIR")
+    p.add_argument("--output", "-o", type=Path, required=True, metavar="OUTDIR")
+    p.add_argument("--workers", type=int, default=1, help="local worker processes (default 1)")
+    p.add_argument("--scheduler", metavar="ADDRESS", help="Dask distributed scheduler address (pip install .[distributed])")
+    p.add_argument("--timeout", type=float, default=300.0, help="per-file timeout in seconds (default 300)")
+    p.add_argument("--redline", action="store_true", help="also write a redlined DOCX per file")
+    _add_playbook_args(p)
+    p.set_defaults(func=cmd_review)
+
+    p = sub.add_parser("eval", help="evaluate the classifier on a CUAD-format folder (held-out split)")
+    p.add_argument("--cuad", type=Path, required=True, metavar="DIR", help="folder with contracts.jsonl, annotations.jsonl and txt/")
+    p.add_argument("--split", default="test", help="which split of models/split.json to score (default test)")
+    p.add_argument("--no-baseline", action="store_true", help="skip the TF-IDF + logistic-regression baseline")
+    p.add_argument("--limit", type=int, help="score only the first N contracts of the split")
+    p.add_argument("--output", "-o", type=Path, help="also write the Markdown table here")
+    p.set_defaults(func=cmd_eval)
+
+    p = sub.add_parser("playbook", help="playbook tools")
+    psub = p.add_subparsers(dest="playbook_command", metavar="ACTION")
+    psub.required = True
+    v = psub.add_parser("validate", help="validate a playbook YAML; errors as [location] message")
+    v.add_argument("path", type=Path, metavar="PATH")
+    v.set_defaults(func=cmd_playbook_validate)
+
+    p = sub.add_parser("schema", help="print the JSON schema of the report")
+    p.set_defaults(func=cmd_schema)
+    return parser
+
+
+def _write(text: str, output: Path | None) -> None:
+    if output is None:
+        sys.stdout.write(text if text.endswith("\n") else text + "\n")
+    else:
+        output.parent.mkdir(parents=True, exist_ok=True)
+        output.write_text(text, encoding="utf-8")
+
+
+def cmd_analyze(args) -> int:
+    from .pipeline import analyze
+    from .report import render
+
+    report = analyze(args.file, playbook=args.playbook, perspective=args.perspective, all_candidates=args.all_candidates)
+    _write(render(report, args.format), args.output)
+    return 0
+
+
+def cmd_redline(args) -> int:
+    from .pipeline import analyze
+    from .redline import write_redline
+
+    report = analyze(args.file, playbook=args.playbook, perspective=args.perspective)
+    n = write_redline(args.file, report, args.output)
+    print(f"{args.output}: {n} tracked change(s) from {len(report.findings)} finding(s)", file=sys.stderr)
+    return 0
+
+
+def cmd_review(args) -> int:
+    from .batch import review
+
+    summary = review(args.dir, args.output, workers=args.workers, scheduler=args.scheduler,
+                     playbook=args.playbook, perspective=args.perspective, timeout=args.timeout,
+                     redline=args.redline)
+    return 1 if summary.failed else 0
+
+
+def cmd_eval(args) -> int:
+    from .evaluate import run_eval
+
+    table = run_eval(args.cuad, split=args.split, baseline=not args.no_baseline, limit=args.limit)
+    _write(table, None)
+    if args.output:
+        _write(table, args.output)
+    return 0
+
+
+def cmd_playbook_validate(args) -> int:
+    from .playbook import load_playbook
+
+    pb = load_playbook(args.path)
+    print(f"{args.path}: valid playbook {pb.id} v{pb.version} ({len(pb.rules)} rules)")
+    return 0
+
+
+def cmd_schema(args) -> int:
+    import json
+
+    from .model import Report
+
+    _write(json.dumps(Report.model_json_schema(), indent=2), None)
+    return 0
+
+
+def main(argv=None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    logging.basicConfig(level=logging.INFO if args.verbose else logging.ERROR, format="%(levelname)s %(name)s: %(message)s")
+    try:
+        return args.func(args)
+    except AnalyzerError as exc:
+        if getattr(exc, "errors", None) and args.command == "playbook":
+            for line in exc.errors:
+                print(f"{exc.source}: {line}", file=sys.stderr)
+        else:
+            print(f"error: {exc}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        print("interrupted", file=sys.stderr)
+        return 130
+    except OSError as exc:
+        print(f"error: {getattr(exc, 'filename', '') or ''}: {exc.strerror or exc}", file=sys.stderr)
+        return 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,223 @@
+"""Pydantic models shared by every stage.
+
+Every span is a half-open ``[start, end)`` range into ``SourceDocument.text``.
+Ids are deterministic: they hash the document's sha256 with the span (see ``make_id``).
+"""
+
+from __future__ import annotations
+
+import hashlib
+from enum import Enum
+from typing import Literal, Optional
+
+from pydantic import BaseModel, ConfigDict, Field
+
+SCHEMA_VERSION = "1"
+
+
+def make_id(*parts: object, length: int = 16) -> str:
+    """Deterministic short id from the given parts (document hash, kind, span...)."""
+    h = hashlib.sha256("\x1f".join(str(p) for p in parts).encode("utf-8"))
+    return h.hexdigest()[:length]
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class Format(str, Enum):
+    DOCX = "docx"
+    PDF = "pdf"
+    TXT = "txt"
+
+
+class Status(str, Enum):
+    SUCCESS = "success"
+    PARTIAL_SUCCESS = "partial_success"
+    FAILURE = "failure"
+
+
+class Span(_Model):
+    start: int = Field(ge=0)
+    end: int = Field(ge=0)
+
+
+class Issue(_Model):
+    """A problem that did not stop the analysis (or, with status failure, did)."""
+
+    stage: str
+    message: str
+    page: Optional[int] = None
+
+
+BlockKind = Literal[
+    "paragraph",
+    "heading",
+    "list_item",
+    "table",
+    "table_cell",
+    "footnote",
+    "page",
+    "insertion",
+    "deletion",
+    "comment",
+]
+
+
+class Block(_Model):
+    """A structural unit of the source: paragraph, heading, table cell, page...
+
+    ``start``/``end`` index ``SourceDocument.text``. ``page`` is 1-based and None
+    where the format has no reliable pages (DOCX without rendered page breaks).
+    ``number`` is the list label as the reader sees it ("1.1", "(a)", "Article IV").
+    ``level`` is the outline/list level (0 = top). For ``deletion`` blocks the
+    deleted text is not in the canonical text: ``start == end`` marks where it
+    was and ``text`` holds it. ``comment`` blocks span the commented text and
+    carry the comment in ``text`` and its ``author``.
+    """
+
+    id: str
+    kind: BlockKind
+    start: int = Field(ge=0)
+    end: int = Field(ge=0)
+    page: Optional[int] = None
+    style: Optional[str] = None
+    level: Optional[int] = None
+    number: Optional[str] = None
+    text: Optional[str] = None
+    author: Optional[str] = None
+    date: Optional[str] = None
+    parent_id: Optional[str] = None
+    row: Optional[int] = None
+    col: Optional[int] = None
+
+
+class Page(_Model):
+    number: int = Field(ge=1)
+    start: int = Field(ge=0)
+    end: int = Field(ge=0)
+    ocr: bool = False
+
+
+class SourceDocument(_Model):
+    source: str
+    format: Format
+    sha256: str
+    text: str
+    pages: list[Page] = Field(default_factory=list)
+    blocks: list[Block] = Field(default_factory=list)
+    issues: list[Issue] = Field(default_factory=list)
+
+    @property
+    def page_count(self) -> Optional[int]:
+        return len(self.pages) or None
+
+    def page_at(self, offset: int) -> Optional[int]:
+        """1-based page holding ``offset``, or None when the format has no pages."""
+        for p in self.pages:
+            if p.start <= offset < p.end or (offset == p.end and p is self.pages[-1]):
+                return p.number
+        return None
+
+
+class Clause(_Model):
+    id: str
+    number: Optional[str] = None
+    heading: Optional[str] = None
+    kind: Literal["article", "section", "subclause", "definitions", "definition", "schedule", "preamble", "recitals", "signature", "body"] = "section"
+    level: int = 0
+    start: int = Field(ge=0)
+    end: int = Field(ge=0)
+    page_start: Optional[int] = None
+    page_end: Optional[int] = None
+    parent_id: Optional[str] = None
+
+
+class Sentence(_Model):
+    start: int = Field(ge=0)
+    end: int = Field(ge=0)
+    clause_id: Optional[str] = None
+
+
+class Party(_Model):
+    name: str
+    role: Optional[str] = None
+    alias: Optional[str] = None
+    start: int = Field(ge=0)
+    end: int = Field(ge=0)
+
+
+class Entity(_Model):
+    """An extracted item: defined_term, term_use, date, duration, money, percent,
+    governing_law, jurisdiction, cross_reference, party..."""
+
+    type: str
+    text: str
+    start: int = Field(ge=0)
+    end: int = Field(ge=0)
+    value: Optional[str] = None
+    clause_id: Optional[str] = None
+    target_clause_id: Optional[str] = None
+
+
+class Label(_Model):
+    category: str
+    confidence: float = Field(ge=0.0, le=1.0)
+    flagged: bool
+    start: int = Field(ge=0)
+    end: int = Field(ge=0)
+    clause_id: Optional[str] = None
+
+
+class AgreementType(_Model):
+    label: Literal["license", "jv", "collaboration", "development", "nda", "distribution", "services", "other"]
+    confidence: float = Field(ge=0.0, le=1.0)
+
+
+class Suggestion(_Model):
+    action: Literal["insert", "replace", "delete"]
+    text: str = ""
+    after_clause_id: Optional[str] = None
+    start: Optional[int] = None
+    end: Optional[int] = None
+    fallback_text: Optional[str] = None
+
+
+class Finding(_Model):
+    id: str
+    rule_id: str
+    category: str
+    kind: Literal["missing", "deviation", "risk"]
+    severity: Literal["high", "medium", "low"]
+    message: str
+    rationale: Optional[str] = None
+    clause_id: Optional[str] = None
+    evidence: list[Span] = Field(default_factory=list)
+    suggestion: Optional[Suggestion] = None
+
+
+class DocumentInfo(_Model):
+    source: str
+    format: Format
+    sha256: str
+    pages: Optional[int] = None
+    chars: int
+
+
+class Report(_Model):
+    schema_version: str = SCHEMA_VERSION
+    status: Status = Status.SUCCESS
+    issues: list[Issue] = Field(default_factory=list)
+    document: DocumentInfo
+    text: str
+    agreement_type: Optional[AgreementType] = None
+    playbook: Optional[str] = None
+    perspective: Optional[str] = None
+    parties: list[Party] = Field(default_factory=list)
+    clauses: list[Clause] = Field(default_factory=list)
+    sentences: list[Sentence] = Field(default_factory=list)
+    labels: list[Label] = Field(default_factory=list)
+    entities: list[Entity] = Field(default_factory=list)
+    findings: list[Finding] = Field(default_factory=list)
+    blocks: list[Block] = Field(default_factory=list)
+    versions: dict[str, str] = Field(default_factory=dict)

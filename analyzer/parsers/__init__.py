@@ -1,0 +1,108 @@
+"""``parse()``: bytes or a path in, one ``SourceDocument`` out.
+
+The format is detected from the bytes, not the extension. Size limits are
+checked before any parser runs.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Optional, Union
+
+from ..errors import EmptyDocument, LegacyDoc, NotFound, TooLarge, UnsupportedFormat
+from ..model import Format, SourceDocument
+
+
+@dataclass(frozen=True)
+class Limits:
+    """Configurable input limits. ``ANALYZER_MAX_BYTES`` / ``ANALYZER_MAX_PAGES`` override."""
+
+    max_bytes: int = 50 * 1024 * 1024
+    max_pages: int = 1000
+    max_unzipped_bytes: int = 200 * 1024 * 1024
+    max_zip_ratio: int = 200
+
+    @classmethod
+    def from_env(cls) -> "Limits":
+        import os
+
+        kw = {}
+        if os.environ.get("ANALYZER_MAX_BYTES"):
+            kw["max_bytes"] = int(os.environ["ANALYZER_MAX_BYTES"])
+        if os.environ.get("ANALYZER_MAX_PAGES"):
+            kw["max_pages"] = int(os.environ["ANALYZER_MAX_PAGES"])
+        return cls(**kw)
+
+
+OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+
+
+def detect_format(data: bytes, name: str = "<input>") -> Format:
+    """Detect DOCX/PDF/TXT from the bytes; raise a typed error for anything else."""
+    head = data[:2048]
+    if head.startswith(b"%PDF-") or (b"%PDF-" in head[:1024] and not head.startswith(b"PK")):
+        return Format.PDF
+    if head.startswith(b"PK\x03\x04") or head.startswith(b"PK\x05\x06"):
+        return Format.DOCX  # validated as OOXML by the docx parser
+    if head.startswith(OLE_MAGIC):
+        # OLE2 compound file: legacy .doc, or an encrypted OOXML package.
+        from ..errors import Encrypted
+
+        if b"E\x00n\x00c\x00r\x00y\x00p\x00t\x00e\x00d\x00P\x00a\x00c\x00k\x00a\x00g\x00e" in data:
+            raise Encrypted(name, "password-protected Office file")
+        raise LegacyDoc(name)
+    if head.startswith(b"{\\rtf"):
+        raise UnsupportedFormat(name, "RTF; save it as .docx")
+    if _looks_like_text(head):
+        return Format.TXT
+    raise UnsupportedFormat(name, "not a DOCX, PDF or text file")
+
+
+def _looks_like_text(head: bytes) -> bool:
+    if head.startswith((b"\xef\xbb\xbf", b"\xff\xfe", b"\xfe\xff")):
+        return True
+    if b"\x00" in head:
+        return False
+    control = sum(1 for b in head if b < 9 or 13 < b < 32)
+    return control <= max(1, len(head) // 100)
+
+
+def parse(
+    source: Union[str, Path, bytes],
+    *,
+    filename: Optional[str] = None,
+    limits: Optional[Limits] = None,
+) -> SourceDocument:
+    """Parse a DOCX, PDF or TXT file (path or bytes) into a ``SourceDocument``."""
+    limits = limits or Limits.from_env()
+    if isinstance(source, (str, Path)):
+        path = Path(source)
+        name = filename or path.name
+        try:
+            size = path.stat().st_size
+        except FileNotFoundError:
+            raise NotFound(name) from None
+        if size > limits.max_bytes:
+            raise TooLarge(name, f"{size:,} bytes > limit {limits.max_bytes:,}")
+        data = path.read_bytes()
+    else:
+        data = bytes(source)
+        name = filename or "<bytes>"
+        if len(data) > limits.max_bytes:
+            raise TooLarge(name, f"{len(data):,} bytes > limit {limits.max_bytes:,}")
+    if not data.strip():
+        raise EmptyDocument(name)
+    fmt = detect_format(data, name)
+    sha = hashlib.sha256(data).hexdigest()
+    if fmt is Format.PDF:
+        from .pdf import parse_pdf as fn
+    elif fmt is Format.DOCX:
+        from .docx import parse_docx as fn
+    else:
+        from .txt import parse_txt as fn
+    return fn(data, name=name, sha256=sha, limits=limits)
+
+
+__all__ = ["Limits", "detect_format", "parse"]

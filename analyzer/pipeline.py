@@ -1,0 +1,101 @@
+"""``analyze()``: the one library entry point.
+
+parse -> segment -> sentences/entities (spaCy) -> classify -> compare (playbook).
+A failure after parsing is recorded as an issue and gives ``partial_success``;
+a document that cannot be parsed raises a ``DocumentError``.
+"""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+from typing import Optional, Union
+
+from . import __version__
+from .model import DocumentInfo, Issue, Report, SourceDocument, Status
+from .parsers import Limits, parse
+
+log = logging.getLogger(__name__)
+
+
+def analyze(
+    source: Union[str, Path, bytes, SourceDocument],
+    *,
+    playbook=None,
+    perspective: Optional[str] = None,
+    filename: Optional[str] = None,
+    all_candidates: bool = False,
+    limits: Optional[Limits] = None,
+    classifier=None,
+    compare_playbook: bool = True,
+) -> Report:
+    """Analyze a contract and return a ``Report``.
+
+    ``source`` is a path, raw bytes (give ``filename``) or an already parsed
+    ``SourceDocument``. ``playbook`` is a playbook id, a path, a ``Playbook`` or
+    None (chosen from the detected agreement type). ``classifier`` overrides the
+    default cached classifier (see ``analyzer.classify.get_classifier``).
+    """
+    doc = source if isinstance(source, SourceDocument) else parse(source, filename=filename, limits=limits)
+    issues: list[Issue] = list(doc.issues)
+    report = Report(
+        document=DocumentInfo(source=doc.source, format=doc.format, sha256=doc.sha256,
+                              pages=doc.page_count, chars=len(doc.text)),
+        text=doc.text,
+        blocks=doc.blocks,
+        versions={"analyzer": __version__},
+    )
+
+    from .segment import segment
+
+    report.clauses = _stage("segment", issues, lambda: segment(doc), [])
+
+    from .nlp import run_nlp
+
+    nlp_out = _stage("extract", issues, lambda: run_nlp(doc, report.clauses), None)
+    if nlp_out is not None:
+        report.sentences, report.parties, report.entities = nlp_out.sentences, nlp_out.parties, nlp_out.entities
+
+    def _classify():
+        from .classify import get_classifier
+
+        clf = classifier or get_classifier()
+        report.versions["model"] = clf.version
+        return clf.predict(doc.text, report.clauses, report.sentences, all_candidates=all_candidates)
+
+    out = _stage("classify", issues, _classify, None)
+    if out is not None:
+        report.labels, report.agreement_type = out.labels, out.agreement_type
+        for extra in getattr(out, "entities", []) or []:
+            report.entities.append(extra)
+
+    if compare_playbook:
+        def _compare():
+            from .compare import compare
+            from .playbook import resolve_playbook
+
+            pb = resolve_playbook(playbook, report.agreement_type)
+            report.playbook = pb.id
+            report.versions["playbook"] = f"{pb.id}@{pb.version}"
+            persp = perspective or pb.default_perspective
+            report.perspective = persp
+            return compare(report, pb, persp)
+
+        report.findings = _stage("compare", issues, _compare, [])
+
+    report.issues = issues
+    report.status = Status.PARTIAL_SUCCESS if issues else Status.SUCCESS
+    return report
+
+
+def _stage(name: str, issues: list[Issue], fn, default):
+    try:
+        return fn()
+    except Exception as exc:  # a stage failure must not lose the rest of the report
+        log.exception("stage %s failed", name)
+        from .errors import PlaybookError
+
+        if isinstance(exc, PlaybookError):
+            raise
+        issues.append(Issue(stage=name, message=f"{type(exc).__name__}: {exc}".splitlines()[0]))
+        return default
