@@ -44,7 +44,7 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("review", help="review every DOCX/PDF/TXT file in a folder (batch)")
     p.add_argument("dir", type=Path, metavar="DIR")
     p.add_argument("--output", "-o", type=Path, required=True, metavar="OUTDIR")
-    p.add_argument("--workers", type=int, default=1, help="local worker processes (default 1)")
+    p.add_argument("--workers", type=int, default=1, help="local worker processes (default 1; 0 analyzes in this process, without isolation or timeout)")
     p.add_argument("--scheduler", metavar="ADDRESS", help="Dask distributed scheduler address (pip install .[distributed])")
     p.add_argument("--timeout", type=float, default=300.0, help="per-file timeout in seconds (default 300)")
     p.add_argument("--redline", action="store_true", help="also write a redlined DOCX per file")
@@ -84,8 +84,15 @@ def cmd_analyze(args) -> int:
     from .report import render
 
     report = analyze(args.file, playbook=args.playbook, perspective=args.perspective, all_candidates=args.all_candidates)
+    _warn_issues(args.file, report)
     _write(render(report, args.format), args.output)
     return 0
+
+
+def _warn_issues(path: Path, report) -> None:
+    for issue in report.issues:
+        page = f" (page {issue.page})" if issue.page else ""
+        print(f"warning: {path}: {issue.stage}{page}: {issue.message}", file=sys.stderr)
 
 
 def cmd_redline(args) -> int:
@@ -93,6 +100,7 @@ def cmd_redline(args) -> int:
     from .redline import write_redline
 
     report = analyze(args.file, playbook=args.playbook, perspective=args.perspective)
+    _warn_issues(args.file, report)
     n = write_redline(args.file, report, args.output)
     print(f"{args.output}: {n} tracked change(s) from {len(report.findings)} finding(s)", file=sys.stderr)
     return 0

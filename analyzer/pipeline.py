@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import logging
 from pathlib import Path
-from typing import Optional, Union
+from typing import Callable, Optional, Union
 
 from . import __version__
 from .model import DocumentInfo, Issue, Report, SourceDocument, Status
@@ -28,6 +28,7 @@ def analyze(
     limits: Optional[Limits] = None,
     classifier=None,
     compare_playbook: bool = True,
+    progress: Optional[Callable[[str], None]] = None,
 ) -> Report:
     """Analyze a contract and return a ``Report``.
 
@@ -35,7 +36,10 @@ def analyze(
     ``SourceDocument``. ``playbook`` is a playbook id, a path, a ``Playbook`` or
     None (chosen from the detected agreement type). ``classifier`` overrides the
     default cached classifier (see ``analyzer.classify.get_classifier``).
+    ``progress``, when given, is called with each stage's name as it starts.
     """
+    step = progress or (lambda _name: None)
+    step("parse")
     doc = source if isinstance(source, SourceDocument) else parse(source, filename=filename, limits=limits)
     issues: list[Issue] = list(doc.issues)
     report = Report(
@@ -48,10 +52,12 @@ def analyze(
 
     from .segment import segment
 
+    step("segment")
     report.clauses = _stage("segment", issues, lambda: segment(doc), [])
 
     from .nlp import run_nlp
 
+    step("extract")
     nlp_out = _stage("extract", issues, lambda: run_nlp(doc, report.clauses), None)
     if nlp_out is not None:
         report.sentences, report.parties, report.entities = nlp_out.sentences, nlp_out.parties, nlp_out.entities
@@ -61,8 +67,10 @@ def analyze(
 
         clf = classifier or get_classifier()
         report.versions["model"] = clf.version
-        return clf.predict(doc.text, report.clauses, report.sentences, all_candidates=all_candidates)
+        return clf.predict(doc.text, report.clauses, report.sentences, all_candidates=all_candidates,
+                           entities=report.entities)
 
+    step("classify")
     out = _stage("classify", issues, _classify, None)
     if out is not None:
         report.labels, report.agreement_type = out.labels, out.agreement_type
@@ -70,29 +78,55 @@ def analyze(
             report.entities.append(extra)
 
     if compare_playbook:
-        def _compare():
-            from .compare import compare
-            from .playbook import resolve_playbook
-
-            pb = resolve_playbook(playbook, report.agreement_type)
-            report.playbook = pb.id
-            report.versions["playbook"] = f"{pb.id}@{pb.version}"
-            persp = perspective or pb.default_perspective
-            report.perspective = persp
-            return compare(report, pb, persp)
-
-        report.findings = _stage("compare", issues, _compare, [])
+        step("compare")
+        report.findings = _stage("compare", issues, lambda: _compare(report, playbook, perspective, issues), [])
 
     report.issues = issues
     report.status = Status.PARTIAL_SUCCESS if issues else Status.SUCCESS
     return report
 
 
+def recompare(report: Report, *, playbook=None, perspective: Optional[str] = None) -> Report:
+    """A copy of ``report`` with only the playbook comparison re-run.
+
+    For a new playbook or perspective on a document already analyzed: parsing,
+    extraction and classification are reused.
+    """
+    out = report.model_copy(update={"versions": dict(report.versions), "findings": []})
+    issues = [i for i in out.issues if i.stage != "compare"]
+    out.findings = _stage("compare", issues, lambda: _compare(out, playbook, perspective, issues), [])
+    out.issues = issues
+    out.status = Status.PARTIAL_SUCCESS if issues else Status.SUCCESS
+    return out
+
+
+def _compare(report: Report, playbook, perspective: Optional[str], issues: list[Issue]):
+    """Resolve the playbook and perspective, record them on ``report``, return the findings.
+
+    A perspective the playbook does not declare falls back to its default, with an issue.
+    """
+    from .compare import compare
+    from .playbook import resolve_playbook
+
+    pb = resolve_playbook(playbook, report.agreement_type)
+    report.playbook = pb.id
+    report.versions["playbook"] = f"{pb.id}@{pb.version}"
+    persp = perspective or pb.default_perspective
+    if persp not in pb.perspectives:
+        issues.append(Issue(stage="compare", message=(
+            f"playbook {pb.id} has no perspective {persp!r} (it has {', '.join(pb.perspectives)}); "
+            f"reviewed as {pb.default_perspective}")))
+        persp = pb.default_perspective
+    report.perspective = persp
+    return compare(report, pb, persp)
+
+
 def _stage(name: str, issues: list[Issue], fn, default):
     try:
         return fn()
     except Exception as exc:  # a stage failure must not lose the rest of the report
-        log.exception("stage %s failed", name)
+        log.warning("stage %s failed: %s", name, exc)
+        log.debug("stage %s traceback", name, exc_info=True)
         from .errors import PlaybookError
 
         if isinstance(exc, PlaybookError):

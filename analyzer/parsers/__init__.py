@@ -29,11 +29,28 @@ class Limits:
         import os
 
         kw = {}
-        if os.environ.get("ANALYZER_MAX_BYTES"):
-            kw["max_bytes"] = int(os.environ["ANALYZER_MAX_BYTES"])
-        if os.environ.get("ANALYZER_MAX_PAGES"):
-            kw["max_pages"] = int(os.environ["ANALYZER_MAX_PAGES"])
+        if os.environ.get("ANALYZER_MAX_BYTES", "").strip():
+            kw["max_bytes"] = _env_size("ANALYZER_MAX_BYTES", os.environ["ANALYZER_MAX_BYTES"])
+        if os.environ.get("ANALYZER_MAX_PAGES", "").strip():
+            kw["max_pages"] = _env_size("ANALYZER_MAX_PAGES", os.environ["ANALYZER_MAX_PAGES"], units=False)
         return cls(**kw)
+
+
+_UNITS = {"": 1, "k": 1024, "kb": 1024, "m": 1024**2, "mb": 1024**2, "g": 1024**3, "gb": 1024**3}
+
+
+def _env_size(var: str, value: str, units: bool = True) -> int:
+    """A positive integer from an environment variable; sizes may end in K/M/G (binary)."""
+    import re
+
+    from ..errors import AnalyzerError
+
+    m = re.fullmatch(r"\s*(\d+)\s*([a-zA-Z]*)\s*", value)
+    unit = m.group(2).lower() if m else ""
+    if not m or int(m.group(1)) <= 0 or (unit and not units) or unit not in _UNITS:
+        kind = "a size in bytes (e.g. 52428800 or 50M)" if units else "a positive whole number"
+        raise AnalyzerError(f"{var}={value!r} is not {kind}")
+    return int(m.group(1)) * _UNITS[unit]
 
 
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"

@@ -8,13 +8,32 @@ from ..errors import Corrupt, NoText
 from ..model import Format, SourceDocument
 from ._builder import TextBuilder
 
-_LINE = re.compile(r"[^\n]*\n?")
+_LINE = re.compile(r"[^\n\f]*[\n\f]?")  # a line ends at a newline or a form feed
+
+
+# Single-byte Western encodings that charset-normalizer cannot tell apart on short
+# texts; when the bytes are valid cp1252 (the usual Windows encoding of
+# contracts), cp1252 is taken.
+_WESTERN = ("cp1252", "latin_1", "iso8859_1", "iso8859_15", "cp1250", "iso8859_2", "mac_", "cp437",
+            "cp850", "cp858", "cp775", "cp1257", "cp1254", "iso8859_9", "iso8859_13")
 
 
 def decode(data: bytes, name: str) -> str:
-    """UTF-8 (with or without BOM), else the encoding charset-normalizer detects."""
+    """UTF-8 (a BOM is dropped: it marks the encoding, it is not text), UTF-16/32
+    with a BOM, else the encoding charset-normalizer detects, preferring cp1252
+    among the Western single-byte encodings it cannot tell apart."""
     if data.startswith(b"\xef\xbb\xbf"):
-        return data[3:].decode("utf-8")
+        try:
+            return data[3:].decode("utf-8")
+        except UnicodeDecodeError:
+            raise Corrupt(name, "invalid UTF-8 after a UTF-8 byte-order mark") from None
+    for bom, enc in ((b"\xff\xfe\x00\x00", "utf-32"), (b"\x00\x00\xfe\xff", "utf-32"),
+                     (b"\xff\xfe", "utf-16"), (b"\xfe\xff", "utf-16")):
+        if data.startswith(bom):
+            try:
+                return data.decode(enc)
+            except UnicodeDecodeError:
+                raise Corrupt(name, f"invalid {enc.upper()} text") from None
     try:
         return data.decode("utf-8")
     except UnicodeDecodeError:
@@ -24,6 +43,11 @@ def decode(data: bytes, name: str) -> str:
     best = from_bytes(data).best()
     if best is None:
         raise Corrupt(name, "text encoding could not be detected")
+    if best.encoding.startswith(_WESTERN):
+        try:
+            return data.decode("cp1252")
+        except UnicodeDecodeError:
+            pass
     return str(best)
 
 
@@ -34,6 +58,7 @@ def parse_txt(data: bytes, *, name: str, sha256: str, limits=None) -> SourceDocu
     b = TextBuilder(sha256)
     b.append(text)
     # One block per non-blank line; form feeds start new pages when present.
+    paged = "\f" in text
     page_no, page_start = 1, 0
     for m in _LINE.finditer(text):
         line = m.group(0)
@@ -44,12 +69,12 @@ def parse_txt(data: bytes, *, name: str, sha256: str, limits=None) -> SourceDocu
         if stripped:
             lead = len(line) - len(line.lstrip())
             b.add_block("paragraph", start + lead, start + lead + len(stripped),
-                        page=page_no if "\f" in text else None)
-        if "\f" in line:
-            b.add_page(page_no, page_start, start + line.index("\f") + 1)
+                        page=page_no if paged else None)
+        if line.endswith("\f"):
+            b.add_page(page_no, page_start, m.end())
             page_no += 1
-            page_start = start + line.index("\f") + 1
-    if "\f" in text:
+            page_start = m.end()
+    if paged:
         b.add_page(page_no, page_start, len(text))
     return SourceDocument(source=name, format=Format.TXT, sha256=sha256, text=text,
                           pages=b.pages, blocks=b.blocks)

@@ -1,0 +1,158 @@
+"""The CUAD span metric (as in the CUAD evaluation script) and document-level metrics.
+
+Predictions and answers are keyed by (contract, category). A prediction matches
+an answer when their word-level Jaccard is >= 0.5 (for Parties also when the
+answer is a substring of the prediction). Confidence thresholds are swept from
+0.99 down to 0; at each one, predictions with confidence strictly above it are
+kept and, pooled over all keys: tp = answers matched by some kept prediction,
+fp = kept predictions matching no answer, fn = unmatched answers. The precision
+curve is made monotone (max to the right) and AUPR is the trapezoid area under
+it. A threshold that keeps no prediction counts as precision 1, recall 0.
+"""
+
+from __future__ import annotations
+
+from typing import Hashable
+
+import numpy as np
+
+IOU_THRESH = 0.5
+THRESHOLDS = [round(t, 2) for t in np.arange(0.99, 0, -0.01)] + [0.001, 0.0]
+
+
+def jaccard(gt: str, pred: str) -> float:
+    """Word-set Jaccard after dropping . , ; : and splitting '/' (CUAD's get_jaccard)."""
+    for tok in (".", ",", ";", ":"):
+        gt, pred = gt.replace(tok, ""), pred.replace(tok, "")
+    g = set(gt.lower().replace("/", " ").split(" "))
+    p = set(pred.lower().replace("/", " ").split(" "))
+    return len(g & p) / len(g | p) if g | p else 0.0
+
+
+def is_match(gt: str, pred: str, substring_ok: bool) -> bool:
+    return jaccard(gt, pred) >= IOU_THRESH or (substring_ok and gt in pred)
+
+
+def precision_recall(gts: dict, preds: dict, threshold: float, substring_keys: set) -> tuple[float, float, int, int, int]:
+    """(precision, recall, tp, fp, fn) keeping predictions with confidence > threshold."""
+    tp = fp = fn = 0
+    for key, answers in gts.items():
+        kept = [t for t, c in _dedup(preds.get(key, [])) if c > threshold]
+        sub = key in substring_keys
+        for ans in answers:
+            if any(is_match(ans, p, sub) for p in kept):
+                tp += 1
+            else:
+                fn += 1
+        for p in kept:
+            if not any(is_match(a, p, sub) for a in answers):
+                fp += 1
+    precision = tp / (tp + fp) if tp + fp else float("nan")
+    recall = tp / (tp + fn) if tp + fn else float("nan")
+    return precision, recall, tp, fp, fn
+
+
+def _dedup(items):
+    """Predictions by text, keeping the highest confidence (CUAD keys them by text)."""
+    best: dict[str, float] = {}
+    for text, conf in items:
+        if text and conf > best.get(text, -1.0):
+            best[text] = conf
+    return best.items()
+
+
+def monotone(precisions: list[float]) -> list[float]:
+    """Each precision replaced by the max of itself and everything to its right."""
+    out = list(precisions)
+    for i in range(len(out) - 2, -1, -1):
+        out[i] = max(out[i], out[i + 1])
+    return out
+
+
+def curve(gts: dict, preds: dict, substring_keys: set = frozenset()) -> tuple[list[float], list[float]]:
+    """Precision and recall at each threshold, starting from (precision 1, recall 0)."""
+    # match once per (key, prediction) so the sweep is cheap
+    matched = _match_table(gts, preds, substring_keys)
+    n_answers = sum(len(a) for a in gts.values())
+    precisions, recalls = [1.0], [0.0]
+    for thr in THRESHOLDS:
+        tp = fp = 0
+        for key, (confs, hits, n) in matched.items():
+            keep = confs > thr
+            if n:
+                covered = hits[keep].any(0) if keep.any() else np.zeros(n, bool)
+                tp += int(covered.sum())
+                fp += int((~hits[keep].any(1)).sum()) if keep.any() else 0
+            else:
+                fp += int(keep.sum())
+        precisions.append(tp / (tp + fp) if tp + fp else 1.0)
+        recalls.append(tp / n_answers if n_answers else 0.0)
+    return precisions, recalls
+
+
+def _match_table(gts, preds, substring_keys):
+    table = {}
+    for key in gts:  # as in CUAD: only keys with a reference entry are scored
+        answers = gts.get(key, [])
+        items = list(_dedup(preds.get(key, [])))
+        confs = np.array([c for _, c in items], dtype=float)
+        sub = key in substring_keys
+        hits = np.array([[is_match(a, t, sub) for a in answers] for t, _ in items], dtype=bool).reshape(len(items), len(answers))
+        table[key] = (confs, hits, len(answers))
+    return table
+
+
+def aupr(precisions: list[float], recalls: list[float]) -> float:
+    p = monotone(precisions)
+    return float(np.trapezoid(p, recalls)) if hasattr(np, "trapezoid") else float(np.trapz(p, recalls))
+
+
+def precision_at_recall(precisions: list[float], recalls: list[float], target: float) -> float:
+    """Monotone precision at the first threshold whose recall reaches ``target`` (0 if none)."""
+    for p, r in zip(monotone(precisions), recalls):
+        if r >= target:
+            return float(p)
+    return 0.0
+
+
+def cuad_scores(gts: dict[Hashable, list[str]], preds: dict[Hashable, list[tuple[str, float]]],
+                substring_keys: set = frozenset()) -> dict[str, float]:
+    """AUPR, precision at 80% and 90% recall, over all keys of ``gts``."""
+    precisions, recalls = curve(gts, preds, substring_keys)
+    return {"aupr": aupr(precisions, recalls), "p_at_80r": precision_at_recall(precisions, recalls, 0.8),
+            "p_at_90r": precision_at_recall(precisions, recalls, 0.9), "max_recall": max(recalls)}
+
+
+def prf(pred: np.ndarray, truth: np.ndarray) -> tuple[float, float, float]:
+    """Precision, recall, F1 of boolean arrays (precision 1 when nothing predicted, recall 1 when nothing true)."""
+    tp = int((pred & truth).sum())
+    p = tp / pred.sum() if pred.sum() else 1.0
+    r = tp / truth.sum() if truth.sum() else 1.0
+    f = 2 * p * r / (p + r) if p + r else 0.0
+    return p, r, f
+
+
+def expected_calibration_error(probs: np.ndarray, truth: np.ndarray, bins: int = 10) -> float:
+    """ECE with equal-width bins over the given probabilities."""
+    probs, truth = probs.ravel(), truth.ravel().astype(float)
+    edges = np.linspace(0, 1, bins + 1)
+    idx = np.clip(np.digitize(probs, edges[1:-1]), 0, bins - 1)
+    ece = 0.0
+    for b in range(bins):
+        m = idx == b
+        if m.any():
+            ece += m.mean() * abs(probs[m].mean() - truth[m].mean())
+    return float(ece)
+
+
+def best_f1_threshold(p: np.ndarray, y: np.ndarray, default: float = 0.5) -> float:
+    """Threshold on ``p`` maximising F1 against binary ``y`` (``default`` without positives)."""
+    if y.sum() == 0:
+        return default
+    order = np.argsort(-p)
+    ps, ys = p[order], y[order]
+    tp = np.cumsum(ys)
+    f1 = 2 * tp / (np.arange(1, len(ys) + 1) + ys.sum())
+    i = int(np.argmax(f1))
+    lo = ps[i + 1] if i + 1 < len(ps) else 0.0
+    return float(max(0.02, (ps[i] + lo) / 2))

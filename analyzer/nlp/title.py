@@ -1,0 +1,51 @@
+"""The agreement's title ("EXCLUSIVE LICENSE AGREEMENT") near the top of the document."""
+
+from __future__ import annotations
+
+import re
+from typing import Optional
+
+from .labels import is_heading_like
+from .resources import Hit
+
+_KIND = (r"AGREEMENT|CONTRACT|LICEN[CS]E|MEMORANDUM\s+OF\s+UNDERSTANDING|ADDENDUM|AMENDMENT|DEED|"
+         r"TERMS\s+AND\s+CONDITIONS|ARRANGEMENT|INDENTURE|UNDERTAKING|PROTOCOL|CHARTER")
+_WORD = r"[A-Z0-9][A-Z0-9&'’\-/.,]*"
+_UPPER = re.compile(rf"(?<![A-Za-z]){_WORD}(?:(?:[ \t]{{1,2}}|[ \t]*\n[ \t]*){_WORD}){{0,14}}(?![a-z])")
+_KIND_RE = re.compile(rf"(?:{_KIND})(?:[ \t]+(?:NO\.|NUMBER)[ \t]*\d+)?(?![A-Za-z])")
+_THIS = re.compile(r"\b(?:This|THIS|The|THE)\s+((?:[A-Z][\w&'’\-]*\s+){0,8}?(?:Agreement|Contract|License|Licence|"
+                   r"Addendum|Amendment|Memorandum of Understanding))\b")
+_LINE = re.compile(r"[^\n]+")
+_SKIP = {"EXHIBIT", "EX", "CONFIDENTIAL", "REDACTED", "COPY", "EXECUTION", "VERSION", "FINAL", "DRAFT", "SCHEDULE",
+         "ANNEX", "APPENDIX", "ATTACHMENT", "CERTAIN", "PORTIONS", "THE", "THIS", "AND", "OF", "TO"}
+
+
+def find_title(text: str, limit: int = 3000) -> Optional[Hit]:
+    head = text[:limit]
+    for m in _UPPER.finditer(head):
+        kinds = list(_KIND_RE.finditer(text, m.start(), m.end()))
+        if not kinds:
+            continue
+        s, e = m.start(), kinds[-1].end()
+        words = text[s:e].split()
+        # drop filing labels and numbers in front ("EXHIBIT 10.1", "CONFIDENTIAL")
+        while words and (words[0].rstrip(".:,") in _SKIP or re.fullmatch(r"(?=.*\d)[\d.\-()A-Z]{1,8}", words[0])
+                         and not re.search(_KIND, words[0])) and len(words) > 1:
+            s = text.index(words[0], s) + len(words[0])
+            words = words[1:]
+        while s < e and text[s].isspace():
+            s += 1
+        phrase = text[s:e]
+        if len(phrase.split()) > 12 or len(phrase) < 5:
+            continue
+        return Hit(s, e, "document_name", re.sub(r"\s+", " ", phrase))
+    for m in _LINE.finditer(head):
+        line = m.group(0).strip()
+        if re.search(r"\b(?:Agreement|Contract|License|Licence)\b", line) and len(line.split()) <= 10 \
+                and is_heading_like(line):
+            s = m.start() + m.group(0).index(line)
+            return Hit(s, s + len(line), "document_name", line)
+    m = _THIS.search(head)
+    if m:
+        return Hit(m.start(1), m.end(1), "document_name", m.group(1))
+    return None

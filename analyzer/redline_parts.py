@@ -1,0 +1,290 @@
+"""Package plumbing for the redline writer: parts, comments, settings, new paragraphs.
+
+``open_docx`` reads an existing package (validated by the DOCX parser's safety
+checks); ``clean_docx`` builds a plain DOCX from a PDF/TXT report, one
+paragraph per line, with an offset map that indexes ``Report.text`` directly.
+"""
+
+from __future__ import annotations
+
+import copy
+import io
+import posixpath
+import re
+from typing import Optional
+
+from lxml import etree
+
+from .model import Report
+from .ooxml import W, ParaSpan, Segment, TextMap, ZipParts, make_run, numbering_indent, revision
+from .parsers import Limits
+from .parsers.docx_safety import open_package
+from .parsers.ooxml_numbering import Styles, wattr
+
+REL_NS = "http://schemas.openxmlformats.org/package/2006/relationships"
+CT_NS = "http://schemas.openxmlformats.org/package/2006/content-types"
+OFFICE_REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
+_CT_WML = "application/vnd.openxmlformats-officedocument.wordprocessingml"
+# Children of w:pPr in schema order (CT_PPrBase, then rPr, sectPr, pPrChange).
+_PPR_ORDER = ["pStyle", "keepNext", "keepLines", "pageBreakBefore", "framePr", "widowControl", "numPr",
+              "suppressLineNumbers", "pBdr", "shd", "tabs", "suppressAutoHyphens", "kinsoku", "wordWrap",
+              "overflowPunct", "topLinePunct", "autoSpaceDE", "autoSpaceDN", "bidi", "adjustRightInd",
+              "snapToGrid", "spacing", "ind", "contextualSpacing", "mirrorIndents", "suppressOverlap", "jc",
+              "textDirection", "textAlignment", "textboxTightWrap", "outlineLvl", "divId", "cnfStyle", "rPr",
+              "sectPr", "pPrChange"]
+# Children of w:settings that come before w:trackRevisions.
+_BEFORE_TRACK = {"writeProtection", "view", "zoom", "removePersonalInformation", "removeDateAndTime",
+                 "doNotDisplayPageBoundaries", "displayBackgroundShape", "printPostScriptOverText",
+                 "printFractionalCharacterWidth", "printFormsData", "embedTrueTypeFonts", "embedSystemFonts",
+                 "saveSubsetFonts", "saveFormsData", "mirrorMargins", "alignBordersAndEdges",
+                 "bordersDoNotSurroundHeader", "bordersDoNotSurroundFooter", "gutterAtTop", "hideSpellingErrors",
+                 "hideGrammaticalErrors", "activeWritingStyle", "proofState", "formsDesign", "attachedTemplate",
+                 "linkStyles", "stylePaneFormatFilter", "stylePaneSortMethod", "documentType", "mailMerge",
+                 "revisionView"}
+_DROP_FROM_PPR = {"sectPr", "rPr", "numPr", "pageBreakBefore", "framePr", "pPrChange", "keepNext", "outlineLvl"}
+_DROP_FROM_RPR = {"b", "bCs", "rStyle", "vanish", "specVanish", "webHidden", "ins", "del", "rPrChange",
+                  "moveFrom", "moveTo"}
+_TEXT_PIECE = re.compile(r"\t|[^\t\x00-\x1f\x7f\ud800-\udfff\ufffe\uffff]+")
+
+
+class Package:
+    """An editable DOCX: parsed main part, styles, numbering and comments, plus the zip parts."""
+
+    def __init__(self, parts: ZipParts, main: str, related: dict[str, Optional[str]]):
+        self.parts = parts
+        self.main = main
+        self.document = parts.xml(main)
+        self.body = self.document.find(W + "body")
+        self.styles = parts.xml(related["styles"]) if related.get("styles") else None
+        self.numbering = parts.xml(related["numbering"]) if related.get("numbering") else None
+        self.comments_part = related.get("comments")
+        self.comments = parts.xml(self.comments_part) if self.comments_part else None
+        self.settings_part = related.get("settings")
+        self._style_obj = Styles(self.styles)
+        self._dirty: dict[str, etree._Element] = {main: self.document}
+
+    def has_style(self, style_id: str) -> bool:
+        return style_id in self._style_obj.by_id
+
+    def style_obj(self) -> Styles:
+        return self._style_obj
+
+    def mark(self, name: str, root: etree._Element) -> None:
+        self._dirty[name] = root
+
+    def to_bytes(self) -> bytes:
+        for name, root in self._dirty.items():
+            self.parts.put_xml(name, root)
+        return self.parts.to_bytes()
+
+    # ------------------------------------------------------------ relationships
+    def rels_name(self) -> str:
+        folder, base = posixpath.split(self.main)
+        return posixpath.join(folder, "_rels", base + ".rels")
+
+    def add_part(self, name: str, root: etree._Element, rel_type: str, content_type: str) -> None:
+        rels_name = self.rels_name()
+        rels = self.parts.xml(rels_name) if self.parts.has(rels_name) else etree.Element(
+            f"{{{REL_NS}}}Relationships", nsmap={None: REL_NS})
+        used = {r.get("Id") for r in rels}
+        n = 1
+        while f"rIdCA{n}" in used:
+            n += 1
+        rel = etree.SubElement(rels, f"{{{REL_NS}}}Relationship")
+        rel.set("Id", f"rIdCA{n}")
+        rel.set("Type", f"{OFFICE_REL}/{rel_type}")
+        rel.set("Target", posixpath.relpath(name, posixpath.dirname(self.main)))
+        self.mark(rels_name, rels)
+        ct = self.parts.xml("[Content_Types].xml")
+        if not any(o.get("PartName") == "/" + name for o in ct.iter(f"{{{CT_NS}}}Override")):
+            o = etree.SubElement(ct, f"{{{CT_NS}}}Override")
+            o.set("PartName", "/" + name)
+            o.set("ContentType", content_type)
+            self.mark("[Content_Types].xml", ct)
+        self.mark(name, root)
+
+
+def open_docx(data: bytes, name: str) -> Package:
+    """Validate the package (typed errors for bad input) and load the parts we edit."""
+    safe = open_package(data, name, Limits.from_env())
+    main = safe.main_part
+    related = {k: safe.related(main, "/" + k, posixpath.join(posixpath.dirname(main), k + ".xml"))
+               for k in ("styles", "numbering", "comments", "settings")}
+    return Package(ZipParts(data), main, related)
+
+
+def ensure_comments_part(pkg: Package) -> etree._Element:
+    if pkg.comments is None:
+        pkg.comments = etree.Element(W + "comments", nsmap={"w": W[1:-1]})
+        pkg.comments_part = posixpath.join(posixpath.dirname(pkg.main), "comments.xml")
+        pkg.add_part(pkg.comments_part, pkg.comments, "comments", f"{_CT_WML}.comments+xml")
+    else:
+        pkg.mark(pkg.comments_part, pkg.comments)
+    return pkg.comments
+
+
+def ensure_track_revisions(pkg: Package) -> None:
+    """Switch on Track Changes so further edits in Word are tracked too."""
+    if pkg.settings_part and pkg.parts.has(pkg.settings_part):
+        settings = pkg.parts.xml(pkg.settings_part)
+        pkg.mark(pkg.settings_part, settings)
+    else:
+        settings = etree.Element(W + "settings", nsmap={"w": W[1:-1]})
+        pkg.settings_part = posixpath.join(posixpath.dirname(pkg.main), "settings.xml")
+        pkg.add_part(pkg.settings_part, settings, "settings", f"{_CT_WML}.settings+xml")
+    if settings.find(W + "trackRevisions") is not None:
+        return
+    track = etree.Element(W + "trackRevisions")
+    index = 0
+    for i, child in enumerate(settings):
+        if isinstance(child.tag, str) and etree.QName(child).localname in _BEFORE_TRACK:
+            index = i + 1
+    settings.insert(index, track)
+
+
+# --------------------------------------------------------------------------- new paragraphs
+
+def _set_ordered(ppr: etree._Element, child: etree._Element) -> None:
+    name = etree.QName(child).localname
+    rank = _PPR_ORDER.index(name)
+    old = ppr.find(W + name)
+    if old is not None:
+        ppr.remove(old)
+    for i, c in enumerate(ppr):
+        if isinstance(c.tag, str) and etree.QName(c).localname in _PPR_ORDER and \
+                _PPR_ORDER.index(etree.QName(c).localname) > rank:
+            ppr.insert(i, child)
+            return
+    ppr.append(child)
+
+
+def new_paragraph(pkg: Package, template: Optional[etree._Element], text: str, next_id, author: str,
+                  date: str) -> etree._Element:
+    """A paragraph whose mark and text are tracked insertions, formatted like ``template``.
+
+    The template's list numbering is not copied (numbering would renumber the
+    following clauses); the paragraph is indented like the list's text instead.
+    """
+    p = etree.Element(W + "p")
+    ppr = etree.SubElement(p, W + "pPr")
+    run_rpr = None
+    if template is not None:
+        old = template.find(W + "pPr")
+        styles = pkg.style_obj()
+        style_id = wattr(old.find(W + "pStyle")) if old is not None else None
+        numpr = old.find(W + "numPr") if old is not None else None
+        num_id = wattr(numpr.find(W + "numId")) if numpr is not None else None
+        ilvl = wattr(numpr.find(W + "ilvl")) if numpr is not None else None
+        if num_id is None:
+            num_id, lvl = styles.numbering(style_id)
+            ilvl = str(lvl) if lvl is not None else ilvl
+        if old is not None:
+            for c in old:
+                if isinstance(c.tag, str) and etree.QName(c).localname not in _DROP_FROM_PPR:
+                    ppr.append(copy.deepcopy(c))
+        heading = styles.outline_level(style_id) is not None
+        if heading and ppr.find(W + "pStyle") is not None:
+            ppr.remove(ppr.find(W + "pStyle"))
+        if num_id not in (None, "0"):
+            if not heading and styles.numbering(style_id)[0] not in (None, "0"):
+                off = etree.Element(W + "numPr")
+                etree.SubElement(off, W + "ilvl").set(W + "val", "0")
+                etree.SubElement(off, W + "numId").set(W + "val", "0")
+                _set_ordered(ppr, off)
+            left = numbering_indent(pkg.numbering, num_id, int(ilvl or 0))
+            if left and not heading:
+                ind = etree.Element(W + "ind")
+                ind.set(W + "left", left)
+                _set_ordered(ppr, ind)
+        run_rpr = _template_rpr(template)
+    mark = etree.Element(W + "rPr")
+    mark.append(revision("ins", next_id(), author, date))
+    _set_ordered(ppr, mark)
+    ins = revision("ins", next_id(), author, date)
+    ins.append(make_run(run_rpr, text))
+    p.append(ins)
+    return p
+
+
+def _template_rpr(p: etree._Element) -> Optional[etree._Element]:
+    """Run properties of the paragraph's last visible text run, minus emphasis and revision marks."""
+    runs = [r for r in p.iter(W + "r") if r.find(W + "t") is not None
+            and not any(a.tag in (W + "del", W + "moveFrom") for a in r.iterancestors())]
+    if not runs or runs[-1].find(W + "rPr") is None:
+        return None
+    rpr = copy.deepcopy(runs[-1].find(W + "rPr"))
+    for c in list(rpr):
+        if isinstance(c.tag, str) and etree.QName(c).localname in _DROP_FROM_RPR:
+            rpr.remove(c)
+    return rpr if len(rpr) else None
+
+
+# --------------------------------------------------------------------------- PDF / TXT
+
+def clean_docx(report: Report) -> tuple[Package, TextMap]:
+    """A plain DOCX of ``report.text`` (one paragraph per non-blank line) and its offset map."""
+    import docx
+
+    buf = io.BytesIO()
+    docx.Document().save(buf)
+    parts = ZipParts(buf.getvalue())
+    main = "word/document.xml"
+    related = {k: f"word/{k}.xml" if parts.has(f"word/{k}.xml") else None
+               for k in ("styles", "numbering", "comments", "settings")}
+    pkg = Package(parts, main, related)
+    body = pkg.body
+    for child in list(body):
+        if child.tag != W + "sectPr":
+            body.remove(child)
+    sect = body.find(W + "sectPr")
+    headings = _heading_lines(report)
+    segments, paragraphs = [], []
+    pos = 0
+    for line in report.text.split("\n"):
+        start, pos = pos, pos + len(line) + 1
+        if not line.strip():
+            continue
+        p = etree.Element(W + "p")
+        bold = start in headings
+        for m in _TEXT_PIECE.finditer(line):
+            r = make_run(_bold_rpr() if bold else None, m.group(0))
+            el = r[-1]
+            p.append(r)
+            segments.append(Segment(start + m.start(), start + m.end(), el))
+        if len(p):
+            paragraphs.append(ParaSpan(p, start, start + len(line.rstrip("\r"))))
+            if sect is not None:
+                sect.addprevious(p)
+            else:
+                body.append(p)
+    tm = TextMap(report.text, segments, paragraphs)
+    tm.reindex()
+    return pkg, tm
+
+
+def _bold_rpr() -> etree._Element:
+    rpr = etree.Element(W + "rPr")
+    etree.SubElement(rpr, W + "b")
+    return rpr
+
+
+def _heading_lines(report: Report) -> set[int]:
+    """Offsets of the line starts that hold a heading (heading blocks, clause headings on their own line)."""
+    text = report.text
+    out: set[int] = set()
+
+    def line_start(offset: int) -> int:
+        return text.rfind("\n", 0, offset) + 1
+
+    for b in report.blocks:
+        if b.kind == "heading":
+            out.add(line_start(b.start))
+    for c in report.clauses:
+        if not c.heading:
+            continue
+        ls = line_start(c.start)
+        le = text.find("\n", c.start)
+        line = text[ls:le if le >= 0 else len(text)].strip()
+        if c.heading.lower() in line.lower() and len(line) <= len(c.heading) + len(c.number or "") + 4:
+            out.add(ls)
+    return out

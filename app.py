@@ -1,0 +1,19 @@
+"""Streamlit front end: ``streamlit run app.py``.
+
+The pages call the library (``analyzer.analyze`` and friends) and render what
+it returns. Uploaded files are analyzed on this machine and never sent anywhere.
+"""
+
+import streamlit as st
+
+st.set_page_config(page_title="Clause analyzer", page_icon=":material/gavel:", layout="wide")
+
+pages = [
+    st.Page("app_pages/review.py", title="Review", icon=":material/description:", default=True),
+    st.Page("app_pages/batch.py", title="Batch", icon=":material/table_view:"),
+    st.Page("app_pages/playbooks.py", title="Playbooks", icon=":material/menu_book:"),
+]
+with st.sidebar:
+    st.caption("Offline contract clause analyzer for technology-licensing and joint-venture agreements. "
+               "Files are analyzed on this machine and never leave it.")
+st.navigation(pages).run()

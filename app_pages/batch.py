@@ -1,0 +1,3 @@
+from analyzer.ui.batch import render
+
+render()

@@ -1,0 +1,3 @@
+from analyzer.ui.playbooks import render
+
+render()

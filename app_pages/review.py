@@ -1,0 +1,3 @@
+from analyzer.ui.review import render
+
+render()

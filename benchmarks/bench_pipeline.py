@@ -1,0 +1,319 @@
+"""Pipeline speed and memory: stage times, the pdfplumber floor, batch throughput, length scaling.
+
+    .venv/bin/python benchmarks/bench_pipeline.py [--n 30] [--review-docs 8] [--lengths 10,50,200]
+                                                  [--shared DIR] [--skip-review] [--skip-lengths]
+
+Prints Markdown tables:
+1. per-stage time per page (parse, segment, extract, classify, compare) over ``--n`` CUAD
+   PDFs spread evenly over the sorted list, timed through ``analyze(progress=...)``; in the
+   same run and process, pdfplumber's bare ``extract_text`` of the same files (the floor)
+   and the median of pipeline / floor per document;
+2. ``review`` throughput (documents per minute) with 1 and 2 local workers over
+   ``--review-docs`` CUAD PDFs, including worker start-up, and the peak RSS/PSS of a
+   worker (sampled with psutil);
+3. time per page as documents grow: synthetic PDFs of 10, 50 and 200 pages made by
+   concatenating CUAD pages with pypdf.
+Each part runs in its own process so models load the same way each time and peak RSS
+belongs to that part. Without ../shared/cuad it says so and exits 0.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import resource
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+DEFAULT_SHARED = Path(os.environ.get("ANALYZER_SHARED", ROOT.parent / "shared"))
+STAGES = ["parse", "segment", "extract", "classify", "compare"]
+
+
+def cuad_pdfs(shared: Path, n: int) -> list[Path]:
+    """``n`` CUAD PDFs spread evenly over the sorted list (deterministic)."""
+    pdfs = sorted((shared / "cuad" / "pdf").glob("*.[pP][dD][fF]"))
+    if n >= len(pdfs):
+        return pdfs
+    step = len(pdfs) / n
+    return [pdfs[int(i * step)] for i in range(n)]
+
+
+def _pct(values: list[float], q: float) -> float:
+    values = sorted(values)
+    return values[min(len(values) - 1, int(round(q * (len(values) - 1))))] if values else float("nan")
+
+
+def _peak_rss_mb(who=resource.RUSAGE_SELF) -> float:
+    return resource.getrusage(who).ru_maxrss / 1024  # Linux: KiB
+
+
+def floor_seconds(path: Path) -> float:
+    """pdfplumber's bare ``extract_text`` over every page: the floor for any PDF pipeline."""
+    import pdfplumber
+
+    t = time.perf_counter()
+    with pdfplumber.open(path) as pdf:
+        for page in pdf.pages:
+            page.extract_text()
+            page.flush_cache()
+    return time.perf_counter() - t
+
+
+def timed_analyze(path: Path) -> dict:
+    """Run ``analyze`` once; seconds per stage from the stage-start callbacks."""
+    from analyzer.pipeline import analyze
+
+    marks: list[tuple[str, float]] = []
+    t0 = time.perf_counter()
+    report = analyze(path, progress=lambda name: marks.append((name, time.perf_counter())))
+    end = time.perf_counter()
+    stages = {}
+    for (name, t), nxt in zip(marks, marks[1:] + [("end", end)]):
+        stages[name] = stages.get(name, 0.0) + nxt[1] - t
+    failed = sorted({i.stage for i in report.issues if i.stage in STAGES})
+    return {"total": end - t0, "stages": stages, "pages": report.document.pages or 1, "failed_stages": failed,
+            "versions": dict(report.versions), "findings": len(report.findings), "labels": len(report.labels)}
+
+
+def warm_up() -> dict:
+    """Load every model once (an analyze of a small sample) so the timings exclude it."""
+    t = time.perf_counter()
+    sample = ROOT / "samples" / "mutual_nda.txt"
+    info = timed_analyze(sample) if sample.is_file() else {}
+    return {"seconds": time.perf_counter() - t, "versions": info.get("versions", {}),
+            "failed_stages": info.get("failed_stages", [])}
+
+
+def part_stages(files: list[Path]) -> dict:
+    warm = warm_up()
+    docs = []
+    for path in files:
+        floor = floor_seconds(path)
+        try:
+            run = timed_analyze(path)
+        except Exception as exc:  # a CUAD file the analyzer rejects: report it, go on
+            docs.append({"name": path.name, "error": " ".join(str(exc).split())[:200]})
+            continue
+        docs.append({"name": path.name, "floor": floor, **run})
+    return {"warm": warm, "docs": docs, "peak_rss_mb": _peak_rss_mb()}
+
+
+class ChildMemory:
+    """Samples the RSS (and PSS) of every descendant process: the peak per process.
+
+    Workers fork from the multiprocessing fork server, so they are grandchildren and
+    ``RUSAGE_CHILDREN`` does not see them; psutil does."""
+
+    def __init__(self, interval: float = 0.25):
+        import threading
+
+        self.interval, self.peak, self.kind = interval, {}, {}
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, daemon=True)
+
+    def _run(self) -> None:
+        try:
+            import psutil
+        except ImportError:  # the memory columns then read n/a
+            return
+
+        me = psutil.Process()
+        while not self._stop.is_set():
+            for child in me.children(recursive=True):
+                try:
+                    cmd = " ".join(child.cmdline())
+                    try:
+                        mem = child.memory_full_info()
+                        rss, pss = mem.rss, getattr(mem, "pss", 0)
+                    except psutil.AccessDenied:
+                        rss, pss = child.memory_info().rss, 0
+                except psutil.Error:
+                    continue
+                old = self.peak.get(child.pid, (0, 0))
+                self.peak[child.pid] = (max(old[0], rss), max(old[1], pss))
+                try:
+                    direct = child.ppid() == me.pid
+                except psutil.Error:
+                    continue
+                # forkserver workers are the fork server's children; spawn workers run spawn_main
+                self.kind[child.pid] = ("worker" if not direct or "spawn_main" in cmd else
+                                        "forkserver" if "forkserver" in cmd else
+                                        "tracker" if "resource_tracker" in cmd else "other")
+            self._stop.wait(self.interval)
+
+    def __enter__(self):
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc):
+        self._stop.set()
+        self._thread.join()
+
+    def peak_mb(self, kind: str = "worker") -> tuple[float, float]:
+        vals = [v for pid, v in self.peak.items() if self.kind.get(pid) == kind]
+        return (max((v[0] for v in vals), default=0) / 2**20, max((v[1] for v in vals), default=0) / 2**20)
+
+
+def part_review(files: list[Path], workers: int) -> dict:
+    from analyzer.batch import review
+
+    with tempfile.TemporaryDirectory(prefix="bench-review-") as tmp:
+        src = Path(tmp) / "in"
+        src.mkdir()
+        for p in files:
+            (src / p.name).symlink_to(p)
+        t = time.perf_counter()
+        with ChildMemory() as mem:
+            summary = review(src, Path(tmp) / "out", workers=workers, progress=False, timeout=1800)
+        seconds = time.perf_counter() - t
+    rss, pss = mem.peak_mb("worker")
+    return {"workers": workers, "seconds": seconds, "done": len(summary.done), "failed": len(summary.failed),
+            "pages": summary.pages, "worker_peak_rss_mb": rss, "worker_peak_pss_mb": pss,
+            "forkserver_rss_mb": mem.peak_mb("forkserver")[0], "parent_peak_rss_mb": _peak_rss_mb()}
+
+
+def build_long_pdf(files: list[Path], pages: int, out: Path) -> Path:
+    """A ``pages``-page PDF of whole CUAD documents, cut at ``pages``."""
+    from pypdf import PdfReader, PdfWriter
+
+    w = PdfWriter()
+    for p in files:
+        for page in PdfReader(p).pages:
+            if len(w.pages) >= pages:
+                break
+            w.add_page(page)
+        if len(w.pages) >= pages:
+            break
+    with out.open("wb") as fh:
+        w.write(fh)
+    return out
+
+
+def part_lengths(files: list[Path], lengths: list[int]) -> dict:
+    warm_up()
+    rows = []
+    with tempfile.TemporaryDirectory(prefix="bench-len-") as tmp:
+        for n in lengths:
+            pdf = build_long_pdf(files, n, Path(tmp) / f"long_{n}.pdf")
+            floor = floor_seconds(pdf)
+            run = timed_analyze(pdf)
+            rows.append({"pages": run["pages"], "floor": floor, **run})
+    return {"rows": rows}
+
+
+def _child(part: str, args, **extra) -> dict:
+    cmd = [sys.executable, __file__, "--child", part, "--shared", str(args.shared), "--n", str(args.n),
+           "--review-docs", str(args.review_docs), "--lengths", args.lengths]
+    for k, v in extra.items():
+        cmd += [f"--{k}", str(v)]
+    out = subprocess.run(cmd, check=True, capture_output=True, text=True).stdout
+    return json.loads(out.strip().splitlines()[-1])
+
+
+def _mb(v: float) -> str:
+    return f"{v:,.0f} MB" if v else "n/a"
+
+
+def _ms(v: float) -> str:
+    return "–" if v != v else f"{v:,.0f}"
+
+
+def render_stages(res: dict) -> list[str]:
+    ok = [d for d in res["docs"] if "error" not in d]
+    bad = [d for d in res["docs"] if "error" in d]
+    pages = sum(d["pages"] for d in ok)
+    versions = res["warm"]["versions"]
+    failed = sorted({s for d in ok for s in d["failed_stages"]} | set(res["warm"]["failed_stages"]))
+    lines = [f"### Stages on {len(ok)} CUAD PDFs ({pages} pages)", "",
+             f"Versions: {json.dumps(versions)}. Stages that recorded an issue (did not run fully): "
+             f"{', '.join(failed) or 'none'}. Model warm-up (not counted): {res['warm']['seconds']:.1f} s. "
+             f"Peak RSS of the process: {res['peak_rss_mb']:,.0f} MB.", "",
+             "| stage | median ms/page | p90 ms/page | share of pipeline time |", "|---|---:|---:|---:|"]
+    total_all = sum(d["total"] for d in ok) or float("nan")
+    for stage in STAGES:
+        per_page = [d["stages"].get(stage, 0.0) * 1000 / d["pages"] for d in ok]
+        share = sum(d["stages"].get(stage, 0.0) for d in ok) / total_all
+        lines.append(f"| {stage} | {_ms(statistics.median(per_page) if per_page else float('nan'))} | "
+                     f"{_ms(_pct(per_page, 0.9))} | {share:.0%} |")
+    pipe = [d["total"] * 1000 / d["pages"] for d in ok]
+    floor = [d["floor"] * 1000 / d["pages"] for d in ok]
+    ratios = [d["total"] / d["floor"] for d in ok if d["floor"] > 0]
+    lines.append(f"| **whole pipeline** | **{_ms(statistics.median(pipe) if pipe else float('nan'))}** | {_ms(_pct(pipe, 0.9))} | 100% |")
+    lines.append(f"| pdfplumber `extract_text` (floor) | {_ms(statistics.median(floor) if floor else float('nan'))} | {_ms(_pct(floor, 0.9))} | |")
+    if ratios:
+        lines += ["", f"Pipeline / floor per document: median **{statistics.median(ratios):.2f}×**, "
+                      f"p90 {_pct(ratios, 0.9):.2f}×, max {max(ratios):.2f}× (target ≤ 2×)."]
+    for d in bad:
+        lines.append(f"- not analyzed: {d['name']}: {d['error']}")
+    return lines
+
+
+def render_review(results: list[dict]) -> list[str]:
+    lines = ["### `review` throughput (local workers, start-up included)", "",
+             "| workers | documents | pages | failed | seconds | documents/min | pages/s | peak RSS per worker | peak PSS per worker |",
+             "|---:|---:|---:|---:|---:|---:|---:|---:|---:|"]
+    for r in results:
+        docs = r["done"] + r["failed"]
+        lines.append(f"| {r['workers']} | {docs} | {r['pages']} | {r['failed']} | {r['seconds']:.1f} | "
+                     f"{60 * docs / r['seconds']:.1f} | {r['pages'] / r['seconds']:.2f} | {_mb(r['worker_peak_rss_mb'])} | "
+                     f"{_mb(r['worker_peak_pss_mb'])} |")
+    lines += ["", f"Fork server (imports shared copy-on-write with the workers): {_mb(results[-1]['forkserver_rss_mb'])} RSS; "
+                  f"main process: {results[-1]['parent_peak_rss_mb']:,.0f} MB."]
+    return lines
+
+
+def render_lengths(res: dict) -> list[str]:
+    lines = ["### Time as documents grow (synthetic PDFs of concatenated CUAD pages)", "",
+             "| pages | pipeline s | ms/page | floor ms/page | ratio | " + " | ".join(f"{s} ms/page" for s in STAGES) + " |",
+             "|---:|---:|---:|---:|---:|" + "---:|" * len(STAGES)]
+    for r in res["rows"]:
+        p = r["pages"]
+        lines.append(f"| {p} | {r['total']:.1f} | {_ms(r['total'] * 1000 / p)} | {_ms(r['floor'] * 1000 / p)} | "
+                     f"{r['total'] / r['floor']:.2f}× | " + " | ".join(_ms(r['stages'].get(s, 0.0) * 1000 / p) for s in STAGES) + " |")
+    return lines
+
+
+def main(argv=None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--n", type=int, default=30, help="CUAD PDFs for the stage table (default 30)")
+    ap.add_argument("--review-docs", type=int, default=8, help="CUAD PDFs for the review throughput (default 8)")
+    ap.add_argument("--lengths", default="10,50,200", help="synthetic document lengths in pages")
+    ap.add_argument("--shared", type=Path, default=DEFAULT_SHARED)
+    ap.add_argument("--skip-review", action="store_true")
+    ap.add_argument("--skip-lengths", action="store_true")
+    ap.add_argument("--child", help=argparse.SUPPRESS)
+    ap.add_argument("--workers", type=int, default=1, help=argparse.SUPPRESS)
+    args = ap.parse_args(argv)
+    lengths = [int(x) for x in args.lengths.split(",") if x]
+    if args.child:
+        if args.child == "stages":
+            res = part_stages(cuad_pdfs(args.shared, args.n))
+        elif args.child == "review":
+            res = part_review(cuad_pdfs(args.shared, args.review_docs), args.workers)
+        else:
+            res = part_lengths(cuad_pdfs(args.shared, 394), lengths)
+        print(json.dumps(res))
+        return 0
+    if not (args.shared / "cuad" / "pdf").is_dir():
+        print(f"{args.shared / 'cuad' / 'pdf'} is absent: nothing to measure.")
+        return 0
+    load = ", ".join(f"{x:.1f}" for x in os.getloadavg())
+    print(f"## Pipeline benchmark ({os.cpu_count()} CPUs, Python {sys.version.split()[0]}, load average at start {load})\n")
+    print("\n".join(render_stages(_child("stages", args))) + "\n", flush=True)
+    if not args.skip_review:
+        print("\n".join(render_review([_child("review", args, workers=w) for w in (1, 2)])) + "\n", flush=True)
+    if not args.skip_lengths:
+        print("\n".join(render_lengths(_child("lengths", args))) + "\n", flush=True)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,90 @@
+"""Save a screenshot of the running app for the README.
+
+    .venv/bin/python scripts/screenshot.py [--sample samples/tech_license.docx] [--out docs/screenshot.png]
+
+Starts `streamlit run app.py` headless on a free port, uploads the sample with
+Playwright (Debian chromium, `make system-deps`), waits for the findings and
+saves a PNG. Everything runs locally.
+"""
+
+from __future__ import annotations
+
+import argparse
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def _wait_health(url: str, proc: subprocess.Popen, seconds: float = 60) -> None:
+    deadline = time.time() + seconds
+    while time.time() < deadline:
+        if proc.poll() is not None:
+            raise SystemExit("streamlit exited before it was ready")
+        try:
+            with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as r:
+                if r.status == 200:
+                    return
+        except OSError:
+            time.sleep(0.3)
+    raise SystemExit("streamlit did not start in time")
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--sample", type=Path, default=ROOT / "samples" / "tech_license.docx")
+    ap.add_argument("--out", type=Path, default=ROOT / "docs" / "screenshot.png")
+    ap.add_argument("--chromium", default="/usr/bin/chromium")
+    ap.add_argument("--width", type=int, default=1440)
+    ap.add_argument("--height", type=int, default=1500)
+    args = ap.parse_args(argv)
+    from playwright.sync_api import sync_playwright
+
+    port = _free_port()
+    url = f"http://127.0.0.1:{port}"
+    proc = subprocess.Popen([sys.executable, "-m", "streamlit", "run", str(ROOT / "app.py"), "--server.headless", "true",
+                             "--server.port", str(port), "--server.address", "127.0.0.1",
+                             "--browser.gatherUsageStats", "false", "--server.fileWatcherType", "none"],
+                            cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        _wait_health(url, proc)
+        with sync_playwright() as pw:
+            browser = pw.chromium.launch(executable_path=args.chromium, args=CHROMIUM_ARGS)
+            page = browser.new_page(viewport={"width": args.width, "height": args.height})
+            page.set_default_timeout(120_000)
+            for _ in range(2):  # the first session loads the models; the second shows warm timings
+                page.goto(url)
+                page.wait_for_selector('[data-testid="stFileUploader"]')
+                page.locator('[data-testid="stFileUploader"] input[type="file"]').set_input_files(str(args.sample))
+                page.get_by_text("Suggested language").first.wait_for()
+                page.wait_for_selector('[data-testid="stStatusWidget"]', state="detached")
+                page.wait_for_selector('[data-testid="stMetricValue"]')
+                page.wait_for_selector('[data-testid="stSkeleton"]', state="detached")
+            page.wait_for_timeout(1000)
+            args.out.parent.mkdir(parents=True, exist_ok=True)
+            page.screenshot(path=str(args.out))
+            browser.close()
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+    print(args.out)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
