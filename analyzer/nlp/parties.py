@@ -39,7 +39,7 @@ def _org() -> dict:
     o = load_patterns("organizations")
     r = load_patterns("roles")
     return {
-        "suffix": re.compile(r"(?:^|[\s,])" + alternation(o["suffixes"], flags_upper=True) + r"(?![\w])"),
+        "suffix": re.compile(r"(?:^|[\s,]+)" + alternation(o["suffixes"], flags_upper=True) + r"(?![\w])"),
         "stops": re.compile("|".join(o["description_stops"])),
         "roles": r["roles"],
         "role_words": sorted(r["roles"], key=len, reverse=True),
