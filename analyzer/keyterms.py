@@ -40,6 +40,11 @@ def _excerpt(text: str) -> str:
     return s if len(s) <= EXCERPT_CHARS else s[: EXCERPT_CHARS - 1] + "…"
 
 
+def _is_short_period(e) -> bool:
+    """A period in days, weeks or hours (a notice or cure period), not an agreement's term."""
+    return e.type == "duration" and bool(e.value) and e.value[-1] in "DWH"
+
+
 def _from_entity(key: str, title: str, e) -> KeyTerm:
     # a law's normalized value reads well ("England and Wales"); amounts and periods read best as written
     value = (e.value or e.text) if e.type in ("governing_law", "jurisdiction") else e.text
@@ -56,7 +61,8 @@ def key_terms(report: Report) -> dict[str, Optional[KeyTerm]]:
         if labels:  # only the best label: a lower one is often about something else (a cure period...)
             lab = labels[0]
             ents = sorted((e for e in report.entities
-                           if e.type in types and lab.start <= e.start and e.end <= lab.end),
+                           if e.type in types and lab.start <= e.start and e.end <= lab.end
+                           and not (key == "term" and _is_short_period(e))),
                           key=lambda e: (types.index(e.type), e.start))
             if ents:
                 found = _from_entity(key, title, ents[0])

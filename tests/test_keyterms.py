@@ -72,3 +72,11 @@ def test_keyterms_ignore_entities_of_weaker_labels(unused):
                       Label(category="term", confidence=0.6, flagged=True, start=s, end=e)]
     term = key_terms(report)["term"]
     assert not term.from_entity and term.value == TEXT[0:14]
+
+
+def test_keyterms_term_ignores_cure_and_notice_periods(samples_dir):
+    from analyzer import analyze
+    from analyzer.keyterms import key_terms
+
+    term = key_terms(analyze(samples_dir / "tech_license.docx"))["term"]
+    assert term is not None and "(10) days" not in term.value
