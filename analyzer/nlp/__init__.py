@@ -13,12 +13,11 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Optional
 
-import spacy
 
 from ..model import Clause, Entity, Party, Sentence, SourceDocument
 from . import components  # noqa: F401  (registers the components)
 from .components import COMPONENTS, KEYS, PARTY_RECORDS, REGIONS, span_hits
-from .sentences import BREAKS_KEY, TEXT_KEY, add_abbreviations, doc_sentences
+from .sentences import BREAKS_KEY, TEXT_KEY, build_sentence_pipeline, doc_sentences
 from .xrefs import clause_index, resolve
 
 __all__ = ["NlpResult", "run_nlp", "document_title", "legal_nlp"]
@@ -34,13 +33,9 @@ class NlpResult:
 @lru_cache(maxsize=1)
 def legal_nlp():
     """The shared pipeline: blank English + sentence breaks + sentencizer + legal components."""
-    nlp = spacy.blank("en")
-    add_abbreviations(nlp)
-    nlp.add_pipe("legal_sentence_breaks")
-    nlp.add_pipe("sentencizer")
+    nlp = build_sentence_pipeline()
     for name in COMPONENTS:
         nlp.add_pipe(name)
-    nlp.max_length = 10_000_000
     return nlp
 
 

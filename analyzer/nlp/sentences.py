@@ -112,15 +112,20 @@ def legal_sentence_breaks(doc: Doc) -> Doc:
     return doc
 
 
-@lru_cache(maxsize=1)
-def sentence_nlp():
-    """spacy.blank('en') + legal abbreviation special cases + layout breaks + sentencizer."""
+def build_sentence_pipeline():
+    """A new spacy.blank('en') + legal abbreviation special cases + layout breaks + sentencizer."""
     nlp = spacy.blank("en")
     add_abbreviations(nlp)
     nlp.add_pipe("legal_sentence_breaks")
     nlp.add_pipe("sentencizer")
     nlp.max_length = 10_000_000
     return nlp
+
+
+@lru_cache(maxsize=1)
+def sentence_nlp():
+    """The shared sentence pipeline (see ``build_sentence_pipeline``)."""
+    return build_sentence_pipeline()
 
 
 def add_abbreviations(nlp) -> None:
