@@ -20,24 +20,23 @@ def is_on(el: Optional[etree._Element]) -> bool:
     return el is not None and wattr(el) not in ("0", "false", "off")
 
 
-def table_rows(tbl: etree._Element):
-    for el in tbl:
-        if el.tag == W + "tr":
+def _children(parent: etree._Element, tag: str):
+    """``parent``'s children with ``tag``, looking through content controls and custom XML."""
+    for el in parent:
+        if el.tag == tag:
             yield el
         elif el.tag in (W + "sdt", W + "customXml"):
             inner = el.find(W + "sdtContent") if el.tag == W + "sdt" else el
             if inner is not None:
-                yield from table_rows(inner)
+                yield from _children(inner, tag)
+
+
+def table_rows(tbl: etree._Element):
+    return _children(tbl, W + "tr")
 
 
 def row_cells(tr: etree._Element):
-    for el in tr:
-        if el.tag == W + "tc":
-            yield el
-        elif el.tag in (W + "sdt", W + "customXml"):
-            inner = el.find(W + "sdtContent") if el.tag == W + "sdt" else el
-            if inner is not None:
-                yield from row_cells(inner)
+    return _children(tr, W + "tc")
 
 
 _ACCEPTED_TEXT = etree.XPath(
