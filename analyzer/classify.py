@@ -19,6 +19,7 @@ from typing import Optional
 import numpy as np
 
 from . import agreement_type as atype
+from .encoder import encoder_enabled, encoder_pairs, fuse, select_candidates
 from .errors import ModelError
 from .features import unit_fields
 from .model import AgreementType, Clause, Entity, Label, Sentence
@@ -45,9 +46,13 @@ class Prediction:
 
 
 class Classifier:
-    """Loaded artifact. ``predict`` is thread-safe (no state changes after load)."""
+    """Loaded artifact. ``predict`` is thread-safe (no state changes after load).
 
-    def __init__(self, model_dir: Path):
+    With ``use_encoder`` (default: on unless ``$ANALYZER_ENCODER=off``) and an artifact that
+    has an ``encoder`` block, the best candidates are re-scored by the fine-tuned encoder.
+    """
+
+    def __init__(self, model_dir: Path, use_encoder: Optional[bool] = None):
         from .unit_model import UnitModel
 
         model_dir = Path(model_dir)
@@ -64,6 +69,18 @@ class Classifier:
         self.thresholds = {c: float(self.config["unit_thresholds"].get(c, 0.5)) for c in self.model.categories}
         self.doc_thresholds = {c: float(self.config["doc_thresholds"].get(c, 0.5)) for c in self.model.categories}
         self.type_model = atype.from_artifact(self.config["agreement_type"], arrays)
+        self.tfidf_thresholds = np.array([self.thresholds[c] for c in self.model.categories], dtype=np.float32)
+        self.encoder = None
+        enc_cfg = self.config.get("encoder")
+        if enc_cfg and (encoder_enabled() if use_encoder is None else use_encoder):
+            from .encoder import UnitEncoder
+
+            self.encoder = UnitEncoder(model_dir, enc_cfg)
+            self.thresholds = {c: float(enc_cfg["unit_thresholds"].get(c, self.thresholds[c]))
+                               for c in self.model.categories}
+            self.doc_thresholds = dict(self.thresholds)
+        elif enc_cfg:
+            self.version += "+tfidf-only"
 
     # -- scoring ---------------------------------------------------------------------
 
@@ -76,7 +93,16 @@ class Classifier:
         units = make_units(text, sentences)
         if not units:
             return units, np.zeros((0, len(self.model.categories)), dtype=np.float32)
-        return units, self.model.predict_proba(unit_fields(text, units))
+        fields = unit_fields(text, units)
+        z = self.model.logits(fields)
+        probs = self.model.calibrate(z)
+        if self.encoder is not None:
+            cfg = self.encoder.config
+            cand = select_candidates(probs, self.tfidf_thresholds, int(cfg["per_category"]), int(cfg["cap"]))
+            if len(cand):
+                pairs = encoder_pairs(text, [units[i] for i in cand], [fields["head"][i] for i in cand])
+                probs[cand] = fuse(z[cand], self.encoder.logits(pairs), self.encoder.fusion)
+        return units, probs
 
     def predict(self, text: str, clauses: list[Clause], sentences: list[Sentence], all_candidates: bool = False,
                 entities: Optional[list[Entity]] = None) -> Prediction:

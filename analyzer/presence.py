@@ -28,7 +28,9 @@ HEADINGS: dict[str, tuple[str, str]] = {
     "sublicensing": (r"sub-?licen", r"sub-?licen"),
     "improvements": (r"improvement|grant[\s-]?back|enhancement|developments|derivative", r"improv|enhanc|modif|develop|derivativ"),
     "confidentiality": (r"confiden|non-?disclosure|secrecy|proprietary information", r"confiden|disclos|secre"),
-    "ip_ownership_assignment": (r"ownership|^title|intellectual property|\bip\b|proprietary rights|results|foreground|background", r"own|title|vest|assign"),
+    "ip_ownership_assignment": (r"ownership(?! of (?:the )?(?:\w+ ){0,3}(?:equipment|shares|stock|units|premises|assets|vehicles?|inventory|goods|hardware)\b)"
+                                r"|^title|intellectual property|\bip\b|proprietary rights|results|foreground|background",
+                                r"\bown|\btitle\b(?!\s*:)|\bvest|\bassign"),
     "joint_ip_ownership": (r"joint(?:ly)?[\s-]own|joint (?:ip|intellectual property|inventions)", r"joint"),
     "patent_prosecution_maintenance": (r"prosecution|patent maintenance|maintenance of (?:the )?(?:licensed )?patents|patent (?:filing|matters|applications)|filing of patents",
                                        r"patent|prosecut|maint"),
@@ -39,7 +41,7 @@ HEADINGS: dict[str, tuple[str, str]] = {
     "term": (r"^term\b|\bterm$|^term and|duration|commencement",
              r"\bterm\b|commenc|(?:shall|will) (?:expire|remain in)|\byears?\b|\bmonths?\b|perpetu|effective (?:date|until|as of)"),
     "termination_for_cause": (r"^(?!.*(?:effects?|consequences?) of (?:termination|expir))(?!.*(?:up)?on (?:termination|expir)).*(?:terminat|default|breach)",
-                              r"breach|default|insolv|bankrupt|liquidat|receiver"),
+                              r"breach|default|insolv|bankrupt|liquidat|receiver|misconduct|fraud|fail|delinquen|violat"),
     "termination_for_convenience": (r"terminat", r"convenience|any reason|without cause"),
     "post_termination_services": (r"effect of (?:termination|expir)|consequences of (?:termination|expir)|post[\s-]termination|(?:up)?on (?:termination|expir)|sell[\s-]off|wind[\s-]down|rights (?:and obligations )?after",
                                   r"terminat|expir"),
@@ -48,11 +50,11 @@ HEADINGS: dict[str, tuple[str, str]] = {
     "limitation_of_liability": (r"liabilit|limitation of damages|damages", r"liab|damages"),
     "cap_on_liability": (r"liabilit", r"exceed|limited to|cap|maximum|aggregate"),
     "uncapped_liability": (r"unlimited liability", r"liab"),
-    "governing_law": (r"governing law|applicable law|choice of law|law and jurisdiction|^law$", r"law"),
-    "dispute_resolution": (r"dispute|arbitrat|jurisdiction|venue", r"arbitra|court|dispute|jurisdiction|mediat"),
+    "governing_law": (r"governing law|applicable law|choice of law|law and jurisdiction|^law$", r"laws? of|govern|constru|interpret"),
+    "dispute_resolution": (r"dispute|arbitrat|jurisdiction|\bvenue|mediat", r"arbitra|court|dispute|jurisdiction|mediat"),
     "export_control": (r"export|sanction|trade control", r"export|sanction|control"),
     "data_protection": (r"data protection|privacy|personal data|personal information|gdpr", r"data|privacy|personal"),
-    "anti_assignment": (r"assign|^transfer", r"assign|transfer"),
+    "anti_assignment": (r"assign(?!s\b)|^transfer(?:s|ability)?\b(?! of (?!(?:this |the )?(?:agreement|rights?|interests?)\b))", r"assign|transfer"),
     "change_of_control": (r"change (?:of|in) control", r"control"),
     "force_majeure": (r"force majeure", r"force majeure|beyond (?:its|the) (?:reasonable )?control"),
     "technology_transfer_know_how": (r"know[\s-]?how|technology transfer|technical assistance|technical information|transfer of technology", r"know|technical|assist|transfer|document"),
@@ -93,8 +95,10 @@ PHRASES: dict[str, str] = {
     "no_challenge": r"(?:not|never)\s+(?:directly or indirectly\s+)?(?:challenge|contest|oppose|attack)\b[^.]{0,80}\b(?:validity|patent|enforceab)|\bno[\s-]challenge\b",
     "royalties_payment": r"\broyalt(?:y|ies)\b[^.]{0,120}\b(?:pay|percent|%|rate)|\bpay\b[^.]{0,80}\broyalt",
     "audit_rights": r"\baudit\b|\binspect\w*[^.]{0,60}\b(?:books|records)|\bexamin\w*[^.]{0,60}\b(?:books|records)",
-    "term": r"\bterm of this agreement (?:shall|will) (?:be|commence|begin|continue|expire)|this agreement (?:shall|will) (?:commence|remain in|continue in|expire|become effective|take effect)"
-            r"|(?:shall|will) (?:be|remain|continue) in (?:full )?(?:force|effect)(?: and effect)? (?:for|until|through)|\binitial term (?:of|shall|will|is)\b"
+    "term": r"\bterm of this agreement (?:shall|will) (?:\w+ )?(?:be|commence|begin|continue|expire|become effective|end)\b|this agreement (?:shall|will) (?:expire|(?:remain|continue) in (?:full )?(?:force|effect)"
+            r"|(?:commence|become effective|take effect)(?=[^.]{0,250}\b(?:until|years?|months?|expir\w*|terminat\w*|continu\w*|period|perpetu\w*)\b))"
+            r"|(?:shall|will) (?:be|remain|continue) in (?:full )?(?:force|effect)(?: and effect)? (?:for|until|through)"
+            r"|\binitial term (?:of (?:this agreement )?(?:shall|will|is)|of (?:\(?\d|one|two|three|four|five|six|seven|eight|nine|ten)|shall|will|is)\b"
             r"|\b(?:licen[cs]e|agreement|initial)\s+term\b[\s:]{0,3}(?:perpetual|\(?\d|one|two|three|four|five|six|seven|eight|nine|ten)\b",
     "termination_for_cause": r"(?:may|right to|entitled to|shall|will)\s+(?:\w+\s+){0,3}terminat\w*[^.]{0,200}\b(?:breach|default|insolven|bankrupt|receiver|liquidat)"
                              r"|(?:breach|default|insolven|bankrupt)\w*[^.]{0,200}\b(?:may|right to|entitled to)\s+(?:\w+\s+){0,3}terminat",
@@ -103,7 +107,8 @@ PHRASES: dict[str, str] = {
                                  r"\b(?:sell|return|destroy|cease|continue|wind|revert|transition|shall apply|sell[\s-]off|inventory)",
     "warranty": r"\brepresents and warrants\b|\bwarrants (?:to|that)\b|\bdisclaims?\b[^.]{0,80}\bwarrant",
     "indemnification": r"\b(?:shall|will|agrees? to|hereby)\s+(?:\w+\s+){0,3}(?:indemnify|defend)\b|\bhold\b[^.]{0,40}\bharmless\b",
-    "limitation_of_liability": r"in no event shall[^.]{0,120}\bliab|\bliab\w*[^.]{0,80}\b(?:shall not exceed|limited to)|\baggregate liability\b|\bconsequential damages\b",
+    "limitation_of_liability": r"in no event shall[^.]{0,120}\bliab|\bliab\w*[^.]{0,80}\b(?:shall not exceed|limited to)|\baggregate liability\b"
+                               r"|\bconsequential (?:or \w+ )?damages\b|\b(?:shall|will) not be liable\b[^.]{0,120}\b(?:indirect|incidental|consequential|punitive|exemplary)\b",
     "cap_on_liability": r"\bliab\w*[^.]{0,120}\b(?:shall not exceed|not to exceed|limited to)|\baggregate liability\b",
     "governing_law": r"governed by\b[^.]{0,60}\blaws? of|construed (?:in accordance with|under) the laws? of",
     "dispute_resolution": r"(?:settled|resolved|determined|referred|submitted|decided)\s+(?:\w+\s+){0,4}(?:by|to|through|in)\s+(?:binding\s+|final\s+)?(?:arbitration|mediation)"
@@ -127,11 +132,22 @@ PHRASES: dict[str, str] = {
     "standards_frand": r"\bFRAND\b|fair, reasonable and non-discriminatory",
 }
 
+# category -> what a sentence matching the category's phrase must not say (a severability clause keeps
+# "this Agreement shall remain in full force"; an insurance clause speaks of "liability insurance")
+PHRASE_EXCEPTIONS: dict[str, str] = {
+    "term": r"\b(?:invalid|unenforceable|illegal|void|severab\w*|contrary to)\b",
+    "limitation_of_liability": r"\bliability insurance\b",
+    "cap_on_liability": r"\bliability insurance\b",
+}
+
 _FLAGS = re.I
+# page furniture that names a category's keyword without being a clause ("Confidential Execution Version")
+_BOILERPLATE = re.compile(r"\bconfidential (?:execution version|treatment(?: requested)?|portions?)\b|\[\*+\]"
+                          r"|omitted pursuant to[^.]*|^source:[^\n]*", re.I | re.M)
 # a table-of-contents entry ("Section 2.3 Assistance by Employees 5"): a title ending in a page number
 _TOC_ENTRY = re.compile(r"\D\s+\d{1,3}\s*$")
 # a document title ("MUTUAL NON-DISCLOSURE AGREEMENT"), not a clause heading
-_DOC_TITLE = re.compile(r"^(?!.*\b(?:of|to|under|in) (?:this|the) (?:agreement|contract)\s*$).*\b(?:agreement|contract|deed)\s*$", re.I)
+_DOC_TITLE = re.compile(r"^(?!.*\b(?:of|to|under|in) (?:(?:this|the) )?(?:agreement|contract)\s*$).*\b(?:agreement|contract|deed)\s*$", re.I)
 # the signals in use (benchmarks/ablation.py --signals measures each one's share)
 SIGNALS = {"label", "heading", "phrase"}
 # categories that a definition alone can state ('"Term" means the period commencing ...')
@@ -236,7 +252,9 @@ class PresenceIndex:
         """A label counts unless it is a definition, a cross-reference list or a fragment
         (a definition does count for the categories a definition can state: term, field, territory)."""
         t = self.text[start:end]
-        if len(re.findall(r"[A-Za-z]", t)) < 20 or (t.upper() == t and len(t.split()) <= 10):
+        words = re.findall(r"[A-Za-z][\w'-]*", t)
+        if len(re.findall(r"[A-Za-z]", t)) < 20 or (t.upper() == t and len(t.split()) <= 10) \
+                or (len(words) <= 8 and not re.search(r"[.;:]\s*$", t)):
             return False  # a fragment or a bare heading
         if category in DEFINED_BY_DEFINITION:
             return True
@@ -252,7 +270,7 @@ class PresenceIndex:
         keyword = re.compile(head[1], _FLAGS) if head else None  # a label must say something of its kind
         for lab in self.report.labels if "label" in SIGNALS else ():
             if lab.category == category and lab.flagged and self._operative_span(lab.start, lab.end, category) \
-                    and (keyword is None or keyword.search(self.text, lab.start, lab.end)):
+                    and (keyword is None or keyword.search(_BOILERPLATE.sub(" ", self.text[lab.start:lab.end]))):
                 units.append(Unit(lab.start, lab.end, lab.clause_id or self.clause_at(lab.start, lab.end), "label"))
         if head and "heading" in SIGNALS:
             hpat, bpat = re.compile(head[0], _FLAGS), re.compile(head[1], _FLAGS)
@@ -269,8 +287,9 @@ class PresenceIndex:
         phrase = PHRASES.get(category)
         if phrase and not units and "phrase" in SIGNALS:  # phrases are the fallback signal when labels and headings find nothing
             pat = re.compile(phrase, _FLAGS)
+            unless = re.compile(PHRASE_EXCEPTIONS[category], _FLAGS) if category in PHRASE_EXCEPTIONS else None
             for s, e in self.operative_sentences():
-                if pat.search(self.text, s, e):
+                if pat.search(self.text, s, e) and not (unless and unless.search(self.text, s, e)):
                     units.append(Unit(s, e, self.clause_at(s, e), "phrase"))
         self._cache[category] = _dedupe(units)
         return self._cache[category]

@@ -85,9 +85,11 @@ class UnitModel:
         x = self.featurizer.transform(fields)
         return np.asarray(x @ self.weight) + self.bias
 
-    def predict_proba(self, fields: dict[str, list[str]]) -> np.ndarray:
-        z = self.logits(fields)
+    def calibrate(self, z: np.ndarray) -> np.ndarray:
         return 1.0 / (1.0 + np.exp(-(z * self.platt[:, 0] + self.platt[:, 1])))
+
+    def predict_proba(self, fields: dict[str, list[str]]) -> np.ndarray:
+        return self.calibrate(self.logits(fields))
 
     def save(self, directory: Path, extra_config: dict, extra_arrays: dict[str, np.ndarray]) -> None:
         directory.mkdir(parents=True, exist_ok=True)

@@ -1,0 +1,26 @@
+"""Hand-built reports for tests of the gap analysis."""
+
+from __future__ import annotations
+
+import hashlib
+
+from analyzer.model import Clause, DocumentInfo, Label, Report
+
+
+def clause_report(sections=(), loose: str = "", labels=(), source: str = "p.txt") -> Report:
+    """A report with '<n>. <heading>' clauses, then ``loose`` text outside any clause; ``labels`` are
+    (category, text) pairs flagged by a pretend classifier."""
+    text = "SUPPLY AGREEMENT\n\n"
+    clauses = []
+    for n, (heading, body) in enumerate(sections, 1):
+        start = len(text)
+        text += f"{n}. {heading}\n{body}\n\n"
+        clauses.append(Clause(id=f"c{n}", number=str(n), heading=heading, start=start, end=len(text) - 2))
+    text += loose
+    labs = []
+    for cat, snippet in labels:
+        s = text.index(snippet)
+        labs.append(Label(category=cat, confidence=0.9, flagged=True, start=s, end=s + len(snippet)))
+    sha = hashlib.sha256(text.encode()).hexdigest()
+    return Report(document=DocumentInfo(source=source, format="txt", sha256=sha, chars=len(text)), text=text,
+                  clauses=clauses, labels=labs)

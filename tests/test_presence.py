@@ -1,0 +1,91 @@
+"""Presence signals (analyzer.presence) on hand-built reports: what counts as a clause of a kind."""
+
+from __future__ import annotations
+
+import pytest
+
+from analyzer.model import Report
+from analyzer.presence import PresenceIndex
+from builders import clause_report
+
+
+def report(sections=(), loose: str = "", labels=()) -> Report:
+    return clause_report(sections, loose, labels, source="p.txt")
+
+
+def found(rep: Report, category: str) -> bool:
+    return bool(PresenceIndex(rep).evidence(category))
+
+
+SEVERABILITY = ("If any term or provision of this Agreement is held invalid or unenforceable, the remainder of this "
+                "Agreement shall remain in full force and effect.")
+
+
+def test_severability_is_not_a_term_clause():
+    assert not found(report(loose=SEVERABILITY), "term")
+    assert found(report(loose="The term of this Agreement shall automatically become effective on the Effective Date "
+                              "and end five (5) years later."), "term")
+
+
+def test_a_reference_to_the_initial_term_is_not_a_term_clause():
+    ref = "The Distributor shall appoint ten resellers in the Territory within the Initial Term of the Agreement."
+    assert not found(report(loose=ref), "term")
+    assert found(report(loose="The Initial Term of this Agreement shall be three (3) years."), "term")
+
+
+def test_liability_insurance_is_not_a_limitation_of_liability():
+    insurance = ("Each party will maintain general liability insurance, provided in no event shall the general liability "
+                 "insurance amounts be less than five million dollars per occurrence.")
+    assert not found(report(loose=insurance), "limitation_of_liability")
+    exclusion = "NEITHER PARTY SHALL BE LIABLE FOR ANY INDIRECT, SPECIAL, CONSEQUENTIAL OR EXEMPLARY DAMAGES."
+    assert found(report(loose=exclusion), "limitation_of_liability")
+
+
+@pytest.mark.parametrize("heading, body, category, present", [
+    # a section heading that ends in "Agreement" is a clause heading, not the document's title
+    ("Termination of Agreement", "This agreement shall terminate immediately on notice of fraud or gross misconduct.",
+     "termination_for_cause", True),
+    ("Transfer of Shares", "Neither Partner may transfer any Shares before the third anniversary of Completion.",
+     "anti_assignment", False),
+    ("Transfer of Interest", "Neither party may transfer its interest without the prior written consent of the other.",
+     "anti_assignment", True),
+    ("Successors and Assigns", "This Agreement binds the parties and their successors and assigns.", "anti_assignment", False),
+    ("Ownership of Equipment", "The Supplier will own the Equipment it has purchased for the Services.",
+     "ip_ownership_assignment", False),
+    ("Ownership of Intellectual Property", "The Customer shall own all Deliverables created under this Agreement.",
+     "ip_ownership_assignment", True),
+    ("Revenue Code Election", "The parties elect to be taxed as a partnership and shall not dispute that treatment.",
+     "dispute_resolution", False),
+    ("Mediation", "Any dispute shall first be referred to a mediator appointed by the parties.", "dispute_resolution", True),
+    ("Applicable Law and Mediation", "Any claim shall be submitted to non-binding mediation before any court proceeding.",
+     "governing_law", False),
+])
+def test_heading_signal(heading, body, category, present):
+    assert found(report([(heading, body)]), category) == present
+
+
+def test_a_bare_heading_label_is_not_evidence():
+    rep = report([("Misc", "Notices shall be in writing.")], loose="-------- 9.0 Limitation of Liability\n",
+                 labels=[("limitation_of_liability", "-------- 9.0 Limitation of Liability")])
+    assert not found(rep, "limitation_of_liability")
+
+
+def test_page_furniture_does_not_carry_a_labels_keyword():
+    furniture = "Confidential Execution Version Annex 1 [***] Agreement Omitted pursuant to Regulation S-K, Item 601."
+    rep = report(loose=furniture, labels=[("confidentiality", furniture)])
+    assert not found(rep, "confidentiality")
+    real = "The Recipient shall keep the Confidential Information of the Discloser secret and not disclose it."
+    assert found(report(loose=real, labels=[("confidentiality", real)]), "confidentiality")
+
+
+@pytest.mark.parametrize("sentence, present", [
+    ("Upon being signed by both Parties, this Agreement shall become effective and binding.", False),
+    ("The Licensee is, and at all times during the term of this Agreement will remain in compliance with "
+     "applicable laws.", False),
+    ("This Agreement shall commence on the Effective Date and continue for five (5) years.", True),
+    ("This Agreement shall remain in full force and effect until terminated as provided below.", True),
+    ("If any provision of this Agreement shall be held by a court to be contrary to law, the remaining provisions "
+     "shall remain in full force and effect.", False),
+])
+def test_term_phrase(sentence, present):
+    assert found(report(loose=sentence), "term") == present
