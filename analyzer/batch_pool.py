@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import logging
 import multiprocessing as mp
+import os
 import signal
 import time
 from collections import deque
@@ -22,6 +23,7 @@ from multiprocessing.connection import wait
 from typing import Iterator, Optional
 
 from .batch_task import DEFAULT_ANALYZE, failure
+from .encoder import TORCH_THREADS_ENV
 
 log = logging.getLogger(__name__)
 
@@ -34,9 +36,11 @@ STARTUP_TIMEOUT = 600.0  # seconds a new worker may take to import and load its 
 MAX_STARTUP_FAILURES = 3
 
 
-def _worker_main(conn, analyze_target: str, warm: bool, log_level: int = logging.ERROR) -> None:
+def _worker_main(conn, analyze_target: str, warm: bool, log_level: int = logging.ERROR, threads: int = 0) -> None:
     """Worker process: ignore Ctrl-C (the parent handles it), load models, serve tasks."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    if threads:  # the workers share the CPUs instead of each using all of them
+        os.environ.setdefault(TORCH_THREADS_ENV, str(threads))
     logging.basicConfig(level=log_level, format="%(levelname)s %(name)s: %(message)s")
     from .batch_task import run_task, warm_models
 
@@ -60,9 +64,10 @@ def _worker_log_level() -> int:
 
 
 class _Worker:
-    def __init__(self, ctx, analyze_target: str, warm: bool):
+    def __init__(self, ctx, analyze_target: str, warm: bool, threads: int = 0):
         self.conn, child = ctx.Pipe()
-        self.process = ctx.Process(target=_worker_main, args=(child, analyze_target, warm, _worker_log_level()), daemon=True)
+        self.process = ctx.Process(target=_worker_main, args=(child, analyze_target, warm, _worker_log_level(), threads),
+                                   daemon=True)
         self.process.start()
         child.close()
         self.born = time.monotonic()
@@ -103,8 +108,9 @@ def run_local(tasks: list[dict], *, workers: int = 1, timeout: float = 300.0,
     pool: list[_Worker] = []
     startup_failures = 0
     try:
+        threads = max(1, (os.cpu_count() or 1) // max(1, workers))
         for _ in range(min(max(1, workers), len(pending))):
-            pool.append(_Worker(ctx, analyze_target, warm))
+            pool.append(_Worker(ctx, analyze_target, warm, threads))
         while pending or any(w.task is not None for w in pool):
             for w in pool:
                 if w.ready and w.task is None and pending:
@@ -154,7 +160,7 @@ def run_local(tasks: list[dict], *, workers: int = 1, timeout: float = 300.0,
             busy = sum(1 for w in pool if w.task is not None)
             want = min(max(1, workers), busy + len(pending))
             while len(pool) < want:
-                pool.append(_Worker(ctx, analyze_target, warm))
+                pool.append(_Worker(ctx, analyze_target, warm, threads))
     finally:
         for w in pool:
             if w.task is None and w.ready:

@@ -221,6 +221,18 @@ def _load(model_dir: str) -> Classifier:
     return Classifier(Path(model_dir))
 
 
+def model_version() -> str:
+    """The version that ``get_classifier().version`` will report, read without loading the model."""
+    import json
+
+    config = _model_dir() / "config.json"
+    if not config.is_file():
+        return "unknown"
+    data = json.loads(config.read_text(encoding="utf-8"))
+    version = data.get("version", "unknown")
+    return version + "+tfidf-only" if data.get("encoder") and not encoder_enabled() else version
+
+
 def get_classifier() -> Classifier:
     """The cached classifier for ``$ANALYZER_MODEL_DIR`` (default: the committed artifact)."""
     return _load(str(_model_dir()))

