@@ -234,11 +234,13 @@ def main(argv=None) -> int:
     ap.add_argument("--base", default=enc.PACKAGE_BASE, help="base checkpoint (package name or local path)")
     ap.add_argument("--frozen", type=int, default=6,
                     help="lower layers kept as in the base (6 = the whole MiniLM encoder; fewer fine-tunes the rest)")
-    ap.add_argument("--epochs", type=int, default=30)
+    ap.add_argument("--epochs", type=int, default=100)
     ap.add_argument("--batch", type=int, default=32)
-    ap.add_argument("--lr", type=float, default=1e-3)
+    ap.add_argument("--lr", type=float, default=2e-3)
     ap.add_argument("--head-hidden", type=int, default=256)
     ap.add_argument("--max-length", type=int, default=128)
+    ap.add_argument("--per-category", type=int, default=PER_CATEGORY, help="candidates per category at inference")
+    ap.add_argument("--cap", type=int, default=CAP, help="candidates per document at inference")
     ap.add_argument("--threads", type=int, default=2)
     args = ap.parse_args(argv)
     torch.set_num_threads(args.threads)
@@ -265,7 +267,7 @@ def main(argv=None) -> int:
     # validation: the candidates the classifier would re-score
     z_val_t = clf.model.logits(val["fields"])
     p_val = clf.model.predict_proba(val["fields"])
-    cand = candidates_by_doc(p_val, val["doc"], thr, PER_CATEGORY, CAP)
+    cand = candidates_by_doc(p_val, val["doc"], thr, args.per_category, args.cap)
     all_val = split_pairs(val)
     val_pairs = [all_val[i] for i in cand]
     y_c = val["y"][cand]
@@ -304,7 +306,7 @@ def main(argv=None) -> int:
     config["encoder"] = {
         "base": args.base, "file": "encoder.npz", "frozen_layers": args.frozen, "max_length": args.max_length,
         "head_hidden": args.head_hidden,
-        "per_category": PER_CATEGORY, "cap": CAP, "fusion": fusion.round(6).tolist(),
+        "per_category": args.per_category, "cap": args.cap, "fusion": fusion.round(6).tolist(),
         "unit_thresholds": dict(zip(cats, map(float, unit_thr))),
         "training": {"units": int(len(rows)), "epochs": args.epochs, "batch": args.batch, "lr": args.lr,
                      "val_candidates": int(len(cand))},

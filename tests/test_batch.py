@@ -250,7 +250,7 @@ def test_batch_sigint_stops_cleanly(tmp_path):
             time.sleep(0.2)
         time.sleep(0.5)
         proc.send_signal(signal.SIGINT)
-        assert proc.wait(timeout=30) == 130
+        assert proc.wait(timeout=120) == 130  # generous: a loaded CI machine, not a speed check
     finally:
         if proc.poll() is None:
             proc.kill()
