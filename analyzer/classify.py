@@ -84,8 +84,10 @@ class Classifier:
 
     # -- scoring ---------------------------------------------------------------------
 
-    def unit_probabilities(self, text: str, sentences: list[tuple[int, int]] | None = None):
-        """(units, probabilities[n_units, n_categories]) for ``text``."""
+    def unit_probabilities(self, text: str, sentences: list[tuple[int, int]] | None = None,
+                           hide_headings: bool = False):
+        """(units, probabilities[n_units, n_categories]) for ``text``; ``hide_headings`` scores every
+        unit as if no heading governed it (to measure what the wording alone carries)."""
         if not sentences:
             from .nlp.sentences import sentence_spans
 
@@ -93,7 +95,7 @@ class Classifier:
         units = make_units(text, sentences)
         if not units:
             return units, np.zeros((0, len(self.model.categories)), dtype=np.float32)
-        fields = unit_fields(text, units)
+        fields = unit_fields(text, units, [True] * len(units) if hide_headings else None)
         z = self.model.logits(fields)
         probs = self.model.calibrate(z)
         if self.encoder is not None:
