@@ -180,7 +180,7 @@ def _progress(enabled: bool, total: int):
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn, TimeRemainingColumn
 
     return Progress(TextColumn("[bold]{task.description}"), BarColumn(), MofNCompleteColumn(),
-                    TextColumn("{task.fields[pps]} pages/s"), TimeElapsedColumn(), TextColumn("ETA"),
+                    TextColumn("{task.fields[rate]}"), TimeElapsedColumn(), TextColumn("ETA"),
                     TimeRemainingColumn(), console=Console(stderr=True), transient=False)
 
 
@@ -237,14 +237,14 @@ def review(in_dir: Path, out_dir: Path, *, workers: int = 1, scheduler: Optional
             bar = _progress(progress, len(tasks))
             if bar is not None:
                 bar.start()
-                bar_id = bar.add_task("reviewing", total=len(tasks), pps="–")
+                bar_id = bar.add_task("reviewing", total=len(tasks), rate="–")
             results = _run(tasks, workers=workers, scheduler=scheduler, timeout=timeout,
                            ship_bytes=ship_bytes, analyze_target=analyze_target)
             for task, result in results:
                 _record(task, result, params, out_dir, journal_path, summary, rows)
                 if bar is not None:
                     elapsed = max(1e-9, time.perf_counter() - t0)
-                    bar.update(bar_id, advance=1, pps=f"{summary.pages / elapsed:.1f}")
+                    bar.update(bar_id, advance=1, rate=_rate(summary, elapsed))
     except KeyboardInterrupt:
         summary.interrupted = True
     finally:
@@ -262,6 +262,13 @@ def review(in_dir: Path, out_dir: Path, *, workers: int = 1, scheduler: Optional
     if summary.interrupted:
         raise KeyboardInterrupt
     return summary
+
+
+def _rate(summary: BatchSummary, elapsed: float) -> str:
+    """Pages per second, or documents per minute when the files have no pages (TXT)."""
+    if summary.pages:
+        return f"{summary.pages / elapsed:.1f} pages/s"
+    return f"{len(summary.done) * 60 / elapsed:.1f} docs/min"
 
 
 def _print_summary(summary: BatchSummary) -> None:

@@ -54,7 +54,9 @@ HEADINGS: dict[str, tuple[str, str]] = {
     "dispute_resolution": (r"dispute|arbitrat|jurisdiction|\bvenue|mediat", r"arbitra|court|dispute|jurisdiction|mediat"),
     "export_control": (r"export|sanction|trade control", r"export|sanction|control"),
     "data_protection": (r"data protection|privacy|personal data|personal information|gdpr", r"data|privacy|personal"),
-    "anti_assignment": (r"assign(?!s\b)|^transfer(?:s|ability)?\b(?! of (?!(?:this |the )?(?:agreement|rights?|interests?)\b))", r"assign|transfer"),
+    "anti_assignment": (r"assign(?!s\b)|^transfer(?:s|ability)?\b(?! of (?!(?:this |the )?(?:agreement|rights?|interests?)\b))",
+                        # a transfer of shares or goods is not an assignment of the agreement
+                        r"assign|transfer\w*\b[^.]{0,60}\b(?:agreement|rights?|obligations?|licen[cs]e|interests? (?:in|under))"),
     "change_of_control": (r"change (?:of|in) control", r"control"),
     "force_majeure": (r"force majeure", r"force majeure|beyond (?:its|the) (?:reasonable )?control"),
     "technology_transfer_know_how": (r"know[\s-]?how|technology transfer|technical assistance|technical information|transfer of technology", r"know|technical|assist|transfer|document"),

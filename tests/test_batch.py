@@ -328,3 +328,13 @@ def test_batch_dask_ships_bytes_to_a_worker_that_cannot_see_the_file(tmp_path):
         (_, refused), = list(run_dask([task], cluster.scheduler_address, timeout=120, ship_bytes=False))
     assert shipped["ok"] and "data" not in done_task
     assert not refused["ok"] and refused["error"] == "a.txt: file is not visible on this worker"
+
+
+def test_progress_rate_falls_back_to_documents_per_minute():
+    from analyzer.batch import BatchSummary, _rate
+
+    s = BatchSummary(out_dir=Path("."), skipped=[])
+    s.done = ["a.txt", "b.txt"]
+    assert _rate(s, 30.0) == "4.0 docs/min"
+    s.pages = 12
+    assert _rate(s, 4.0) == "3.0 pages/s"

@@ -89,3 +89,12 @@ def test_page_furniture_does_not_carry_a_labels_keyword():
 ])
 def test_term_phrase(sentence, present):
     assert found(report(loose=sentence), "term") == present
+
+
+def test_share_transfer_label_is_not_an_assignment_clause():
+    shares = "Any transfer of Shares in breach of this clause 7 is void, and the Company shall not register it."
+    rep = report([("Transfer of Shares", shares)], labels=[("anti_assignment", shares)])
+    assert PresenceIndex(rep).evidence("anti_assignment") == []
+    assign = "Neither party may transfer any of its rights under this Agreement without the other's consent."
+    rep = report([("General", assign)], labels=[("anti_assignment", assign)])
+    assert [u.source for u in PresenceIndex(rep).evidence("anti_assignment")] == ["label"]
