@@ -10,6 +10,12 @@ Re-running on the same folder reuses a file's report when its content (sha256), 
 analyzer, model and playbook versions, and the requested playbook/perspective are
 unchanged. Failed files are tried again. Ctrl-C stops the batch, keeps what is done,
 writes the summary of it and re-raises ``KeyboardInterrupt``.
+
+Only regular files are read. A FIFO, socket or device file is skipped (it is never
+opened, so it cannot block the batch). A symbolic link is followed only when its
+target is a regular file inside the folder; a link that leads outside the folder,
+a broken link and a link to a folder are skipped. Each skipped file gets a row in
+the summary with the reason.
 """
 
 from __future__ import annotations
@@ -17,8 +23,10 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
+import math
 import os
 import signal
+import stat
 import threading
 import time
 from dataclasses import dataclass, field
@@ -28,6 +36,8 @@ from typing import Iterator, Optional
 
 from . import __version__, atomic
 from .batch_task import DEFAULT_ANALYZE
+from .errors import DocumentError, escape_name
+from .parsers import file_kind, open_regular
 from .portfolio import error_row, skipped_row, summarize, write_summary
 
 log = logging.getLogger(__name__)
@@ -35,6 +45,33 @@ log = logging.getLogger(__name__)
 # .doc and .rtf are attempted too, so the summary gives the reason they cannot be read.
 EXTENSIONS = {".docx", ".pdf", ".txt", ".doc", ".rtf"}
 STATE = "state.jsonl"
+MAX_TIMEOUT = 7 * 24 * 3600.0  # seconds: one week per file
+MAX_WORKERS = 256
+
+
+def check_timeout(value) -> float:
+    """``value`` as a per-file timeout in seconds: finite, > 0 and <= ``MAX_TIMEOUT``; else ``ValueError``."""
+    try:
+        seconds = float(value)
+    except (TypeError, ValueError):
+        raise ValueError(f"timeout must be a number of seconds, not {value!r}") from None
+    if not math.isfinite(seconds) or not 0 < seconds <= MAX_TIMEOUT:
+        raise ValueError(f"timeout must be a number of seconds greater than 0 and at most {MAX_TIMEOUT:g}, "
+                         f"not {value!r}")
+    return seconds
+
+
+def check_workers(value) -> int:
+    """``value`` as a number of worker processes, 0 to ``MAX_WORKERS``; else ``ValueError``."""
+    try:
+        if isinstance(value, bool) or not isinstance(value, (int, str)):
+            raise ValueError
+        n = int(value)
+    except ValueError:
+        raise ValueError(f"workers must be a whole number, not {value!r}") from None
+    if not 0 <= n <= MAX_WORKERS:
+        raise ValueError(f"workers must be between 0 and {MAX_WORKERS}, not {value!r}")
+    return n
 
 
 @dataclass
@@ -47,6 +84,7 @@ class BatchSummary:
     skipped: list[str] = field(default_factory=list)
     done: list[str] = field(default_factory=list)
     reused: list[str] = field(default_factory=list)
+    skip_reasons: dict[str, str] = field(default_factory=dict)
     pages: int = 0
     seconds: float = 0.0
     interrupted: bool = False
@@ -61,22 +99,84 @@ def discover(in_dir: Path, out_dir: Optional[Path] = None) -> tuple[list[str], l
     """Relative paths (POSIX) of the files to analyze and of those skipped, sorted.
 
     Subfolders are walked; hidden folders and ``out_dir`` (when inside ``in_dir``) are not.
+    ``scan`` gives the reason each file is skipped.
+    """
+    todo, skipped = scan(in_dir, out_dir)
+    return todo, sorted(skipped)
+
+
+def scan(in_dir: Path, out_dir: Optional[Path] = None) -> tuple[list[str], dict[str, str]]:
+    """The files to analyze (sorted relative POSIX paths) and ``{relative path: reason}`` of those skipped.
+
+    Symbolic links to folders are not walked. A symbolic link to a file is kept only when
+    its target is a regular file inside ``in_dir``; anything but a regular file is skipped.
     """
     in_dir = Path(in_dir)
+    root = in_dir.resolve()
     out_resolved = Path(out_dir).resolve() if out_dir else None
-    todo, skipped = [], []
-    for root, dirs, files in os.walk(in_dir):
-        rootp = Path(root)
-        dirs[:] = sorted(d for d in dirs if not d.startswith(".") and (rootp / d).resolve() != out_resolved)
+    todo: list[str] = []
+    skipped: dict[str, str] = {}
+
+    def unreadable(exc: OSError) -> None:
+        if exc.filename:
+            rel = _rel(Path(exc.filename), in_dir)
+            skipped[rel] = f"folder could not be read ({exc.strerror or type(exc).__name__})"
+
+    for walk_root, dirs, files in os.walk(in_dir, onerror=unreadable):
+        rootp = Path(walk_root)
+        keep = []
+        for d in sorted(dirs):
+            if d.startswith(".") or (rootp / d).resolve() == out_resolved:
+                continue
+            if (rootp / d).is_symlink():
+                skipped[_rel(rootp / d, in_dir)] = "symbolic link to a folder; not followed"
+                continue
+            keep.append(d)
+        dirs[:] = keep
         for name in files:
-            rel = (rootp / name).relative_to(in_dir).as_posix()
-            (todo if Path(name).suffix.lower() in EXTENSIONS else skipped).append(rel)
-    return sorted(todo), sorted(skipped)
+            path = rootp / name
+            rel = _rel(path, in_dir)
+            reason = _refusal(path, root)
+            if reason is None and Path(name).suffix.lower() not in EXTENSIONS:
+                reason = f"not a DOCX, PDF or TXT file ({Path(name).suffix or 'no extension'})"
+            if reason is None:
+                todo.append(rel)
+            else:
+                skipped[rel] = reason
+    return sorted(todo), skipped
 
 
-def _sha256(path: Path) -> str:
+def _rel(path: Path, in_dir: Path) -> str:
+    return path.relative_to(in_dir).as_posix()
+
+
+def _inside(path: Path, root: Path) -> bool:
+    return path == root or path.is_relative_to(root)
+
+
+def _refusal(path: Path, root: Path) -> Optional[str]:
+    """Why ``path`` (a directory entry under the resolved folder ``root``) must not be read, or None."""
+    try:
+        st = os.lstat(path)
+        if stat.S_ISLNK(st.st_mode):
+            try:
+                target = path.resolve(strict=True)
+            except (OSError, RuntimeError):
+                return "broken symbolic link; not followed"
+            if not _inside(target, root):
+                return "symbolic link to a file outside the folder; not followed"
+            st = os.stat(target)
+    except OSError as exc:
+        return f"could not be read ({exc.strerror or type(exc).__name__})"
+    if not stat.S_ISREG(st.st_mode):
+        return f"not a regular file ({file_kind(st.st_mode)})"
+    return None
+
+
+def _sha256(path: Path, name: Optional[str] = None, follow_symlinks: bool = True) -> str:
+    """SHA-256 of a regular file (``NotRegularFile`` for a FIFO or device, which is never read)."""
     h = hashlib.sha256()
-    with path.open("rb") as fh:
+    with open_regular(path, name, follow_symlinks=follow_symlinks) as fh:
         for chunk in iter(lambda: fh.read(1 << 20), b""):
             h.update(chunk)
     return h.hexdigest()
@@ -216,7 +316,12 @@ def review(in_dir: Path, out_dir: Path, *, workers: int = 1, scheduler: Optional
 
     in_dir, out_dir = Path(in_dir), Path(out_dir)
     if not in_dir.is_dir():
-        raise AnalyzerError(f"{in_dir}: {'not a folder' if in_dir.exists() else 'folder not found'}")
+        raise AnalyzerError(f"{escape_name(in_dir)}: {'not a folder' if in_dir.exists() else 'folder not found'}")
+    try:
+        workers = check_workers(workers)
+        timeout = check_timeout(timeout)
+    except ValueError as exc:
+        raise AnalyzerError(str(exc)) from None
     if playbook is not None:
         _check_playbook(playbook)
     t0 = time.perf_counter()
@@ -224,10 +329,9 @@ def review(in_dir: Path, out_dir: Path, *, workers: int = 1, scheduler: Optional
     for sub in ("reports", "redlines"):
         atomic.remove_stale_temps(out_dir / sub)
     atomic.remove_stale_temps(out_dir)
-    todo, skipped = discover(in_dir, out_dir)
-    summary = BatchSummary(out_dir=out_dir, skipped=skipped)
-    rows: dict[str, dict] = {rel: skipped_row(rel, f"not a DOCX, PDF or TXT file ({Path(rel).suffix or 'no extension'})")
-                             for rel in skipped}
+    todo, reasons = scan(in_dir, out_dir)
+    summary = BatchSummary(out_dir=out_dir, skipped=sorted(reasons), skip_reasons=reasons)
+    rows: dict[str, dict] = {rel: skipped_row(rel, reason) for rel, reason in reasons.items()}
     params = {"playbook": _playbook_request(playbook), "perspective": perspective, "redline": bool(redline)}
     journal_path = out_dir / STATE
     bar = results = None
@@ -255,6 +359,7 @@ def review(in_dir: Path, out_dir: Path, *, workers: int = 1, scheduler: Optional
         summary.rows = [rows[k] for k in sorted(rows)]
         summary.done.sort()
         summary.failed.sort()
+        summary.skipped.sort()
         summary.seconds = time.perf_counter() - t0
         write_summary(summary.rows, out_dir)
         if progress:
@@ -272,15 +377,21 @@ def _rate(summary: BatchSummary, elapsed: float) -> str:
 
 
 def _print_summary(summary: BatchSummary) -> None:
-    """One line of counts, then one line per failed file, on stderr."""
+    """One line of counts, one line per failed file, one per file skipped for safety, on stderr.
+
+    Files skipped only for their extension are counted, not listed (the summary lists them).
+    """
     import sys
 
     head = "interrupted: " if summary.interrupted else ""
     print(f"{head}{len(summary.done)} analyzed, {len(summary.reused)} reused, {len(summary.failed)} failed, "
-          f"{len(summary.skipped)} skipped in {summary.seconds:.1f} s -> {summary.out_dir / 'summary.html'}",
+          f"{len(summary.skipped)} skipped in {summary.seconds:.1f} s -> {escape_name(summary.out_dir / 'summary.html')}",
           file=sys.stderr)
     for _rel, reason in summary.failed:
-        print(f"  failed: {reason}", file=sys.stderr)
+        print(f"  failed: {escape_name(reason)}", file=sys.stderr)
+    for rel, reason in sorted(summary.skip_reasons.items()):
+        if not reason.startswith("not a DOCX, PDF or TXT file"):
+            print(f"  skipped: {escape_name(rel)}: {reason}", file=sys.stderr)
 
 
 def _plan(in_dir: Path, out_dir: Path, todo: list[str], params: dict, playbook, perspective, redline: bool,
@@ -288,13 +399,25 @@ def _plan(in_dir: Path, out_dir: Path, todo: list[str], params: dict, playbook, 
     """Hash every file; reuse the finished reports that are still valid; return the rest as tasks."""
     journal = _load_journal(out_dir / STATE)
     versions = _Versions()
+    root = in_dir.resolve()
     tasks = []
     for rel in todo:
-        path = in_dir / rel
         try:
-            sha = _sha256(path)
-        except OSError as exc:
-            reason = f"{rel}: could not be read ({exc.strerror or exc})"
+            # Resolved again: a link changed since the scan must still stay inside the folder.
+            path = (in_dir / rel).resolve(strict=True)
+            if not _inside(path, root):
+                reason = "symbolic link to a file outside the folder; not followed"
+                summary.skipped.append(rel)
+                summary.skip_reasons[rel] = reason
+                rows[rel] = skipped_row(rel, reason)
+                continue
+            sha = _sha256(path, rel, follow_symlinks=False)
+        except DocumentError as exc:
+            summary.failed.append((rel, str(exc)))
+            rows[rel] = error_row(rel, str(exc))
+            continue
+        except (OSError, RuntimeError) as exc:
+            reason = f"{escape_name(rel)}: could not be read ({getattr(exc, 'strerror', None) or exc})"
             summary.failed.append((rel, reason))
             rows[rel] = error_row(rel, reason)
             continue
@@ -303,7 +426,7 @@ def _plan(in_dir: Path, out_dir: Path, todo: list[str], params: dict, playbook, 
             rows[rel] = row
             summary.reused.append(rel)
             continue
-        tasks.append({"rel": rel, "path": str(path.resolve()), "data": None, "sha256": sha,
+        tasks.append({"rel": rel, "path": str(path), "data": None, "sha256": sha,
                       "playbook": playbook, "perspective": perspective, "redline": bool(redline)})
     return tasks
 
@@ -353,7 +476,7 @@ def _record(task: dict, result: dict, params: dict, out_dir: Path, journal_path:
         summary.pages += result.get("pages") or 0
         rows[rel] = row
     else:
-        reason = result.get("error") or f"{rel}: failed"
+        reason = result.get("error") or f"{escape_name(rel)}: failed"
         if report_path.exists():
             report_path.unlink()  # a report of an earlier version of this file is no longer valid
         entry.update(outcome="failure", kind=result.get("kind", "error"), reason=reason)

@@ -18,7 +18,7 @@ from collections import deque
 from typing import Iterator, Optional
 
 from .batch_task import DEFAULT_ANALYZE, failure, run_task
-from .errors import AnalyzerError
+from .errors import AnalyzerError, escape_name, one_line
 
 log = logging.getLogger(__name__)
 
@@ -93,18 +93,21 @@ def run_dask(tasks: list[dict], address: str, *, timeout: float = 300.0, ship_by
                 if now - no_workers_since > timeout:
                     for fut, (task, _) in list(running.items()):
                         fut.cancel()
-                        yield _light(task), failure(task, f"{task['rel']}: no Dask worker available", kind="crash")
+                        yield _light(task), failure(task, f"{escape_name(task['rel'])}: no Dask worker available", kind="crash")
                     running.clear()
                     while pending:
                         task = pending.popleft()
-                        yield task, failure(task, f"{task['rel']}: no Dask worker available", kind="crash")
+                        yield task, failure(task, f"{escape_name(task['rel'])}: no Dask worker available", kind="crash")
                     break
             else:
                 no_workers_since = None
             while pending and len(running) < max(1, slots):
                 task = dict(pending.popleft())
                 if ship_bytes and task.get("data") is None:
-                    task["data"] = _read(task)
+                    task["data"], error = _read(task)
+                    if error is not None:
+                        yield _light(task), failure(task, error)
+                        continue
                 task["check_sha256"] = True
                 fut = client.submit(_dask_task, task, analyze_target, pure=False, retries=0,
                                     key=f"analyze-{task['sha256'][:16]}-{time.monotonic_ns()}")
@@ -115,8 +118,11 @@ def run_dask(tasks: list[dict], address: str, *, timeout: float = 300.0, ship_by
                 task, _ = running.pop(fut)
                 result = _result(fut, task)
                 if result.get("kind") == "need_bytes" and ship_bytes is not False and task.get("data") is None:
-                    pending.appendleft(dict(task, data=_read(task)))
-                    continue
+                    data, error = _read(task)
+                    if error is None:
+                        pending.appendleft(dict(task, data=data))
+                        continue
+                    result = failure(task, error)
                 yield _light(task), result
             if any(st is None for _, st in running.values()):
                 processing = {k for keys in client.processing().values() for k in keys}
@@ -129,7 +135,7 @@ def run_dask(tasks: list[dict], address: str, *, timeout: float = 300.0, ship_by
                 if st is not None and now - st > timeout and not fut.done():
                     running.pop(fut)
                     _abandon(client, fut)
-                    yield _light(task), failure(task, f"{task['rel']}: timed out after {timeout:g} s", kind="timeout")
+                    yield _light(task), failure(task, f"{escape_name(task['rel'])}: timed out after {timeout:g} s", kind="timeout")
     finally:
         if own:
             client.close()
@@ -147,9 +153,21 @@ def _wait_first(futures: list, timeout: float) -> list:
         delay = min(0.2, delay * 2)
 
 
-def _read(task: dict) -> bytes:
-    with open(task["path"], "rb") as fh:
-        return fh.read()
+def _read(task: dict) -> tuple[Optional[bytes], Optional[str]]:
+    """``(bytes, None)`` to ship to a worker, or ``(None, one-line reason)`` when the file cannot be read.
+
+    Only a regular file is read, at most the size limit + 1 byte (``parse()`` on the
+    worker then reports a larger file as too large).
+    """
+    from .parsers import Limits, open_regular
+
+    try:
+        with open_regular(task["path"], task["rel"]) as fh:
+            return fh.read(Limits.from_env().max_bytes + 1), None
+    except AnalyzerError as exc:
+        return None, str(exc)
+    except OSError as exc:
+        return None, f"{escape_name(task['rel'])}: could not be read ({exc.strerror or type(exc).__name__})"
 
 
 def _light(task: dict) -> dict:
@@ -160,8 +178,8 @@ def _result(fut, task: dict) -> dict:
     try:
         return fut.result()
     except Exception as exc:  # the worker died (KilledWorker) or the task raised
-        detail = " ".join(str(exc).split())[:300]
-        return failure(task, f"{task['rel']}: worker failed ({type(exc).__name__}: {detail})", kind="crash")
+        detail = one_line(exc)[:300]
+        return failure(task, f"{escape_name(task['rel'])}: worker failed ({type(exc).__name__}: {detail})", kind="crash")
 
 
 def _abandon(client, fut) -> None:

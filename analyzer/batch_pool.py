@@ -24,6 +24,7 @@ from typing import Iterator, Optional
 
 from .batch_task import DEFAULT_ANALYZE, failure
 from .encoder import TORCH_THREADS_ENV
+from .errors import escape_name
 
 log = logging.getLogger(__name__)
 
@@ -34,6 +35,23 @@ PRELOAD = ["analyzer.batch_task", "analyzer.pipeline", "analyzer.report", "analy
            "analyzer.classify", "analyzer.playbook", "analyzer.compare", "analyzer.redline"]
 STARTUP_TIMEOUT = 600.0  # seconds a new worker may take to import and load its models
 MAX_STARTUP_FAILURES = 3
+REAP_TIMEOUT = 5.0  # seconds to wait for a dead worker's exit status
+
+
+def crash_reason(exitcode: Optional[int]) -> str:
+    """How a worker process ended, for a failure message: the signal that killed it, or its exit code.
+
+    ``multiprocessing`` gives a negative exit code for a process killed by a signal.
+    """
+    if exitcode is None:
+        return "worker process crashed (exit status unknown)"
+    if exitcode < 0:
+        try:
+            name = signal.Signals(-exitcode).name
+        except ValueError:
+            name = f"signal {-exitcode}"
+        return f"worker process crashed (killed by signal {name})"
+    return f"worker process crashed (exit code {exitcode})"
 
 
 def _worker_main(conn, analyze_target: str, warm: bool, log_level: int = logging.ERROR, threads: int = 0) -> None:
@@ -127,8 +145,9 @@ def run_local(tasks: list[dict], *, workers: int = 1, timeout: float = 300.0,
                     if outcome == "dead":
                         replace.append(w)
                         if w.task is not None:
-                            code = w.process.exitcode
-                            yield w.task, failure(w.task, f"{w.task['rel']}: worker process crashed (exit code {code})", kind="crash")
+                            w.process.join(REAP_TIMEOUT)  # the pipe closes before the exit status is known
+                            reason = crash_reason(w.process.exitcode)
+                            yield w.task, failure(w.task, f"{escape_name(w.task['rel'])}: {reason}", kind="crash")
                             w.task = None
                         elif not w.ready:
                             startup_failures += 1
@@ -143,7 +162,7 @@ def run_local(tasks: list[dict], *, workers: int = 1, timeout: float = 300.0,
                     task = w.task
                     w.kill()
                     replace.append(w)
-                    yield task, failure(task, f"{task['rel']}: timed out after {timeout:g} s", kind="timeout")
+                    yield task, failure(task, f"{escape_name(task['rel'])}: timed out after {timeout:g} s", kind="timeout")
                     w.task = None
                 elif not w.ready and now - w.born > STARTUP_TIMEOUT:
                     w.kill()
@@ -155,7 +174,7 @@ def run_local(tasks: list[dict], *, workers: int = 1, timeout: float = 300.0,
             if startup_failures >= MAX_STARTUP_FAILURES:
                 while pending:
                     task = pending.popleft()
-                    yield task, failure(task, f"{task['rel']}: no worker process could start", kind="crash")
+                    yield task, failure(task, f"{escape_name(task['rel'])}: no worker process could start", kind="crash")
                 continue
             busy = sum(1 for w in pool if w.task is not None)
             want = min(max(1, workers), busy + len(pending))

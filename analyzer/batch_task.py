@@ -13,6 +13,8 @@ import time
 from pathlib import Path
 from typing import Callable, Optional
 
+from .errors import escape_name, one_line
+
 log = logging.getLogger(__name__)
 
 DEFAULT_ANALYZE = "analyzer.pipeline:analyze"
@@ -47,14 +49,26 @@ def failure(task: dict, reason: str, kind: str = "error") -> dict:
 
 
 def _read_source(task: dict) -> tuple[Optional[Path], Optional[bytes]]:
-    """The path when this machine sees the same file, else the shipped bytes, else (None, None)."""
+    """The path when this machine sees the same file, else the shipped bytes, else (None, None).
+
+    Only a regular file is read (a FIFO or device at that path counts as not visible);
+    ``parse()`` checks the file again when it opens it.
+    """
     if task.get("data") is not None:
         return None, task["data"]
     path = Path(task["path"]) if task.get("path") else None
     if path is None or not path.is_file():
         return None, None
     if task.get("check_sha256"):
-        data = path.read_bytes()
+        from .errors import NotFound, NotRegularFile, TooLarge
+        from .parsers import Limits, read_regular
+
+        try:
+            data = read_regular(path, task["rel"], max_bytes=Limits.from_env().max_bytes)
+        except (NotFound, NotRegularFile):
+            return None, None
+        except TooLarge:
+            return path, None  # parse() reports it
         if hashlib.sha256(data).hexdigest() != task.get("sha256"):
             return None, None
     return path, None
@@ -75,18 +89,18 @@ def run_task(task: dict, analyze_target: str = DEFAULT_ANALYZE) -> dict:
     try:
         path, data = _read_source(task)
         if path is None and data is None:
-            return failure(task, f"{rel}: file is not visible on this worker", kind="need_bytes")
+            return failure(task, f"{escape_name(rel)}: file is not visible on this worker", kind="need_bytes")
         analyze = resolve(analyze_target)
         report = analyze(path if path is not None else data, filename=rel,
                          playbook=task.get("playbook"), perspective=task.get("perspective"))
     except AnalyzerError as exc:
-        return failure(task, " ".join(str(exc).split()))
+        return failure(task, one_line(exc))
     except MemoryError:
-        return failure(task, f"{rel}: out of memory")
+        return failure(task, f"{escape_name(rel)}: out of memory")
     except Exception as exc:  # a bug must not stop the batch; keep the reason on one line
-        log.debug("unexpected error on %s", rel, exc_info=True)
-        detail = " ".join(str(exc).split())[:300]
-        return failure(task, f"{rel}: internal error ({type(exc).__name__}: {detail})")
+        log.debug("unexpected error on %s", escape_name(rel), exc_info=True)
+        detail = one_line(exc)[:300]
+        return failure(task, f"{escape_name(rel)}: internal error ({type(exc).__name__}: {detail})")
     seconds = time.perf_counter() - t0
     result = {
         "rel": rel,
@@ -114,4 +128,4 @@ def _redline(task: dict, report, path: Optional[Path], data: Optional[bytes]) ->
         docx, _count = redline_bytes(path if path is not None else (data or b""), report)
         return docx, None
     except Exception as exc:
-        return None, f"{rel}: redline not written ({' '.join(str(exc).split())[:300] or type(exc).__name__})"
+        return None, f"{escape_name(rel)}: redline not written ({one_line(exc)[:300] or type(exc).__name__})"

@@ -23,7 +23,7 @@ from .encoder import encoder_enabled, encoder_pairs, fuse, select_candidates
 from .errors import ModelError
 from .features import unit_fields
 from .model import AgreementType, Clause, Entity, Label, Sentence
-from .spans import date_spans, make_units, merge_runs, title_span
+from .spans import Innermost, SpanIndex, date_spans, make_units, merge_runs, title_span
 from .taxonomy import ALL_CATEGORIES, ENTITY_CATEGORIES
 
 DEFAULT_MODEL_DIR = Path(__file__).resolve().parent.parent / "models" / "clause_model"
@@ -109,15 +109,16 @@ class Classifier:
                 entities: Optional[list[Entity]] = None) -> Prediction:
         units, probs = self.unit_probabilities(text, [(s.start, s.end) for s in sentences])
         cand = self.candidates(text, units, probs, entities)
+        clause_of = InnermostClause(clauses)
         labels = []
         for cat, items in cand.items():
             thr = self.thresholds[cat]
             chosen = self.select(cat, items, all_candidates)
             if not all_candidates:  # a merged run stands for its units
-                chosen = [t for t in chosen if not any(o[0] <= t[0] and t[1] <= o[1] and o[:2] != t[:2] for o in chosen)]
+                chosen = _not_inside_another(chosen)
             for s, e, p in chosen:
                 labels.append(Label(category=cat, confidence=round(float(min(1.0, p)), 4), flagged=p >= thr,
-                                    start=s, end=e, clause_id=innermost_clause(clauses, s, e)))
+                                    start=s, end=e, clause_id=clause_of(s, e)))
         labels.sort(key=lambda lb: (lb.start, lb.end, lb.category))
         label, conf = atype.predict(self.type_model, text)
         return Prediction(labels=labels, agreement_type=AgreementType(label=label, confidence=round(conf, 4)))
@@ -136,10 +137,11 @@ class Classifier:
         out: dict[str, list[tuple[int, int, float]]] = {}
         if not units:
             return out
+        located = SpanIndex(units) if any(c in ENTITY_CATEGORIES for c in self.model.categories) else None
         for j, cat in enumerate(self.model.categories):
             p = probs[:, j]
             if cat in ENTITY_CATEGORIES:
-                items = self._entity_candidates(cat, text, units, p, entities)
+                items = self._entity_candidates(cat, text, units, p, entities, located)
             else:
                 items = []
                 for s, e, pr, idx in merge_runs(units, p, self.thresholds[cat]):
@@ -151,7 +153,7 @@ class Classifier:
                 out[cat] = items
         return out
 
-    def _entity_candidates(self, cat, text, units, p, entities):
+    def _entity_candidates(self, cat, text, units, p, entities, located: Optional[SpanIndex] = None):
         top = [i for i in np.argsort(-p)[:5] if p[i] >= MIN_CANDIDATE]
         items: dict[tuple[int, int], float] = {}
 
@@ -161,7 +163,7 @@ class Classifier:
 
         given = [en for en in (entities or []) if ENTITY_TYPE_CATEGORY.get(en.type) == cat]
         for en in given:
-            add(en.start, en.end, 0.5 + 0.5 * _unit_prob(units, p, en.start))
+            add(en.start, en.end, 0.5 + 0.5 * _unit_prob(units, p, en.start, located))
         if cat == "parties":
             # the sentence that names the parties is the evidence; names are inside it
             for i in top:
@@ -169,7 +171,7 @@ class Classifier:
         elif cat == "document_name":
             span = title_span(text)
             if span and not given:
-                add(span[0], span[1], max(_unit_prob(units, p, span[0]), 0.5))
+                add(span[0], span[1], max(_unit_prob(units, p, span[0], located), 0.5))
             for i in top:
                 s, e = units[i]
                 add(s, e, p[i] * 0.5)
@@ -191,11 +193,29 @@ class Classifier:
         return {c: float(m[j]) for j, c in enumerate(self.model.categories)}
 
 
-def _unit_prob(units, p, offset: int) -> float:
+def _unit_prob(units, p, offset: int, located: Optional[SpanIndex] = None) -> float:
+    """The probability of the first unit holding ``offset`` (0.0 when none does)."""
+    if located is not None:
+        hits = located.overlapping(offset, offset + 1)
+        return float(p[hits[0]]) if hits else 0.0
     for i, (s, e) in enumerate(units):
         if s <= offset < e:
             return float(p[i])
     return 0.0
+
+
+def _not_inside_another(chosen: list[tuple]) -> list[tuple]:
+    """The items whose span lies inside no other, different span of ``chosen``.
+
+    In (start, -end) order, the spans that can hold a span are exactly the ones before it,
+    so a running maximum of their ends answers for each span in one pass."""
+    inside: set[tuple[int, int]] = set()
+    reach = None
+    for s, e in sorted({t[:2] for t in chosen}, key=lambda x: (x[0], -x[1])):
+        if reach is not None and reach >= e:
+            inside.add((s, e))
+        reach = e if reach is None else max(reach, e)
+    return [t for t in chosen if t[:2] not in inside]
 
 
 def innermost_clause(clauses: list[Clause], start: int, end: int) -> Optional[str]:
@@ -209,6 +229,20 @@ def innermost_clause(clauses: list[Clause], start: int, end: int) -> Optional[st
             if c.start <= start < c.end and (best is None or c.end - c.start < best.end - best.start):
                 best = c
     return best.id if best else None
+
+
+class InnermostClause:
+    """``innermost_clause`` for many spans over one list of clauses, O(log² n) per span."""
+
+    def __init__(self, clauses: list[Clause]):
+        self.clauses = list(clauses or [])
+        self._index = Innermost([(c.start, c.end) for c in self.clauses])
+
+    def __call__(self, start: int, end: int) -> Optional[str]:
+        i = self._index(start, end)
+        if i is None:
+            i = self._index(start, start + 1)  # a clause containing ``start``
+        return self.clauses[i].id if i is not None else None
 
 
 def _model_dir() -> Path:

@@ -11,9 +11,40 @@ import logging
 import sys
 from pathlib import Path
 
-from .errors import AnalyzerError
+from .errors import AnalyzerError, escape_name, one_line
 
 PERSPECTIVES = ["licensor", "licensee", "partner", "neutral"]
+
+
+def _timeout_arg(text: str) -> float:
+    """``--timeout``: seconds, finite, > 0 (bounded by ``analyzer.batch.MAX_TIMEOUT``)."""
+    from .batch import check_timeout
+
+    try:
+        return check_timeout(text)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
+
+
+def _workers_arg(text: str) -> int:
+    """``--workers``: a whole number from 0 to ``analyzer.batch.MAX_WORKERS``."""
+    from .batch import check_workers
+
+    try:
+        return check_workers(text)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
+
+
+def _positive_int_arg(text: str) -> int:
+    """A whole number >= 1 (``--limit``)."""
+    try:
+        n = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"must be a whole number, not {text!r}") from None
+    if n < 1:
+        raise argparse.ArgumentTypeError(f"must be 1 or more, not {text!r}")
+    return n
 
 
 def _add_playbook_args(p: argparse.ArgumentParser) -> None:
@@ -44,9 +75,9 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("review", help="review every DOCX/PDF/TXT file in a folder (batch)")
     p.add_argument("dir", type=Path, metavar="DIR")
     p.add_argument("--output", "-o", type=Path, required=True, metavar="OUTDIR")
-    p.add_argument("--workers", type=int, default=1, help="local worker processes (default 1; 0 analyzes in this process, without isolation or timeout)")
+    p.add_argument("--workers", type=_workers_arg, default=1, help="local worker processes (default 1; 0 analyzes in this process, without isolation or timeout)")
     p.add_argument("--scheduler", metavar="ADDRESS", help="Dask distributed scheduler address (pip install .[distributed])")
-    p.add_argument("--timeout", type=float, default=300.0, help="per-file timeout in seconds (default 300)")
+    p.add_argument("--timeout", type=_timeout_arg, default=300.0, help="per-file timeout in seconds (default 300)")
     p.add_argument("--redline", action="store_true", help="also write a redlined DOCX per file")
     _add_playbook_args(p)
     p.set_defaults(func=cmd_review)
@@ -55,7 +86,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--cuad", type=Path, required=True, metavar="DIR", help="folder with contracts.jsonl, annotations.jsonl and txt/")
     p.add_argument("--split", default="test", help="which split of models/split.json to score (default test)")
     p.add_argument("--no-baseline", action="store_true", help="skip the TF-IDF + logistic-regression baseline")
-    p.add_argument("--limit", type=int, help="score only the first N contracts of the split")
+    p.add_argument("--limit", type=_positive_int_arg, help="score only the first N contracts of the split")
     p.add_argument("--output", "-o", type=Path, help="also write the Markdown table here")
     p.set_defaults(func=cmd_eval)
 
@@ -92,7 +123,7 @@ def cmd_analyze(args) -> int:
 def _warn_issues(path: Path, report) -> None:
     for issue in report.issues:
         page = f" (page {issue.page})" if issue.page else ""
-        print(f"warning: {path}: {issue.stage}{page}: {issue.message}", file=sys.stderr)
+        print(f"warning: {escape_name(path)}: {issue.stage}{page}: {one_line(issue.message)}", file=sys.stderr)
 
 
 def cmd_redline(args) -> int:
@@ -102,7 +133,7 @@ def cmd_redline(args) -> int:
     report = analyze(args.file, playbook=args.playbook, perspective=args.perspective)
     _warn_issues(args.file, report)
     n = write_redline(args.file, report, args.output)
-    print(f"{args.output}: {n} tracked change(s) from {len(report.findings)} finding(s)", file=sys.stderr)
+    print(f"{escape_name(args.output)}: {n} tracked change(s) from {len(report.findings)} finding(s)", file=sys.stderr)
     return 0
 
 
@@ -129,7 +160,7 @@ def cmd_playbook_validate(args) -> int:
     from .playbook import load_playbook
 
     pb = load_playbook(args.path)
-    print(f"{args.path}: valid playbook {pb.id} v{pb.version} ({len(pb.rules)} rules)")
+    print(f"{escape_name(args.path)}: valid playbook {one_line(pb.id)} v{one_line(pb.version)} ({len(pb.rules)} rules)")
     return 0
 
 
@@ -151,15 +182,15 @@ def main(argv=None) -> int:
     except AnalyzerError as exc:
         if getattr(exc, "errors", None) and args.command == "playbook":
             for line in exc.errors:
-                print(f"{exc.source}: {line}", file=sys.stderr)
+                print(f"{escape_name(exc.source)}: {one_line(line)}", file=sys.stderr)
         else:
-            print(f"error: {exc}", file=sys.stderr)
+            print(f"error: {escape_name(exc)}", file=sys.stderr)
         return 1
     except KeyboardInterrupt:
         print("interrupted", file=sys.stderr)
         return 130
     except OSError as exc:
-        print(f"error: {getattr(exc, 'filename', '') or ''}: {exc.strerror or exc}", file=sys.stderr)
+        print(f"error: {escape_name(getattr(exc, 'filename', '') or '')}: {one_line(exc.strerror or exc)}", file=sys.stderr)
         return 1
 
 

@@ -25,6 +25,7 @@ from .model import Finding, Report, Span, Suggestion, make_id
 from .placeholders import fill, placeholder_values
 from .playbook import Check, Playbook, Rule
 from .presence import PresenceIndex, Unit
+from .spans import Covered, SpanIndex
 
 _END_KINDS = ("signature", "schedule")
 _SKIP_KINDS = ("preamble", "recitals", "definitions", "definition", "signature", "schedule")
@@ -115,6 +116,7 @@ class _Comparer:
         self.values = placeholder_values(report, playbook.defaults)
         self.ctx = document_context(report.text, report.entities, report.parties)
         self.source: dict[str, str] = {}  # finding id -> how its evidence was found
+        self.sentences = SpanIndex([(x.start, x.end) for x in report.sentences])
 
     def _finding(self, rule: Rule, kind: str, tag: str, message: str, severity: str, units: list[tuple[int, int]],
                  clause_id: Optional[str], suggestion: Suggestion, rationale: Optional[str] = None) -> Finding:
@@ -164,21 +166,24 @@ class _Comparer:
         names what the sentences under it only describe."""
         by_id = self.index.by_id
         out: list[tuple[int, int]] = []
+        seen: set[tuple[int, int]] = set()
         for u in units:
             cid = self.index.clause_at(u.start, u.start + 1) or u.clause_id
             c, depth = by_id.get(cid) if cid else None, 0
             while c is not None and depth < 3:
                 if c.heading:
                     span = (c.start, self.index.body_start(c.start, c.heading, c.end))
-                    if span[1] > span[0] and span not in out:
+                    if span[1] > span[0] and span not in seen:
+                        seen.add(span)
                         out.append(span)
                 c, depth = by_id.get(c.parent_id) if c.parent_id else None, depth + 1
         return out
 
     def _sentences_of(self, unit: Unit) -> list[Unit]:
         """The sentences inside a (possibly merged, multi-sentence) evidence unit, or the unit itself."""
-        inside = [Unit(x.start, x.end, x.clause_id or unit.clause_id, unit.source) for x in self.report.sentences
-                  if unit.start <= x.start and x.end <= unit.end]
+        sents = self.report.sentences
+        inside = [Unit(x.start, x.end, x.clause_id or unit.clause_id, unit.source)
+                  for x in (sents[i] for i in self.sentences.inside(unit.start, unit.end))]
         return inside if len(inside) > 1 else [unit]
 
     def _checks(self, rule: Rule, units: list[Unit]) -> list[Finding]:
@@ -186,8 +191,9 @@ class _Comparer:
         stated in one sentence, so risks are judged sentence by sentence, conditions included."""
         spans = [(u.start, u.end) for u in units]
         if rule.attribute_scope == "document":
+            held = Covered((u.start, u.end) for u in units)
             units = units + [Unit(a, b, self.index.clause_at(a, b), "phrase") for a, b in self.index.operative_sentences()
-                             if not any(u.start <= a and b <= u.end for u in units)]
+                             if not held.span(a, b)]
             spans = [(u.start, u.end) for u in units]
         whole = extract_attributes(self.text, spans + self._headings_of(units), self.ctx)
         per_unit = None

@@ -62,8 +62,9 @@ def find_headings(text: str) -> list[Heading]:
     for m in _LINE.finditer(text):
         title = m.group("title")
         if _is_headingish(title) and not re.search(r"\b(page|exhibit \d|source:)\b", title, re.I):
-            if not any(abs(k - m.start("title")) < 3 for k in found):
-                found[m.start("title")] = Heading(m.start(), 0 if title.isupper() else 1, _clean(title))
+            at = m.start("title")
+            if not any(at + d in found for d in range(-2, 3)):  # no heading within 2 characters
+                found[at] = Heading(m.start(), 0 if title.isupper() else 1, _clean(title))
     return sorted(found.values(), key=lambda h: h.start)
 
 

@@ -9,8 +9,16 @@ requirement, declarative checks on the clause's attributes (see
 fallback language whose ``{placeholders}`` are filled from the contract.
 
 ``load_playbook`` raises ``PlaybookError`` whose ``errors`` are ``"[loc] msg"``
-lines; ``resolve_playbook`` picks a playbook from an id, a path or the
-detected agreement type.
+lines; ``load_playbook_bytes`` loads an uploaded playbook; ``resolve_playbook``
+picks a playbook from an id, a path or the detected agreement type.
+
+Limits: a playbook or rule-set file is a regular file of at most
+``MAX_PLAYBOOK_BYTES``; its YAML nests at most ``MAX_YAML_DEPTH`` levels and
+holds at most ``MAX_YAML_NODES`` nodes (aliases expanded); a playbook includes
+at most ``MAX_INCLUDES`` rule sets, each named by a plain file name and found in
+the playbook's own folder or the clause library (``LIBRARY_DIR``); an uploaded
+playbook includes from the clause library only. Error messages quote at most a
+short, escaped excerpt of the playbook itself and nothing of an included file.
 """
 
 from __future__ import annotations
@@ -18,9 +26,10 @@ from __future__ import annotations
 import json
 import os
 import re
+import stat
 from functools import lru_cache
 from pathlib import Path
-from typing import Annotated, Any, Literal, Optional, Union
+from typing import Annotated, Any, Iterable, Literal, Optional, Union
 
 import yaml
 from pydantic import AfterValidator, BeforeValidator, BaseModel, ConfigDict, Field, TypeAdapter, ValidationError, model_validator
@@ -33,6 +42,12 @@ from .taxonomy import ALL_CATEGORIES
 PLAYBOOK_SCHEMA_VERSION = "1"
 LIBRARY_DIR = Path(os.environ.get("ANALYZER_CLAUSE_LIBRARY", Path(__file__).resolve().parent.parent / "clause_library"))
 SCHEMA_PATH = LIBRARY_DIR / "schema.json"
+
+MAX_PLAYBOOK_BYTES = 1024 * 1024  # per playbook or rule-set file, uploads included
+MAX_YAML_DEPTH = 50  # nested mappings/sequences
+MAX_YAML_NODES = 100_000  # YAML nodes in one file, aliases expanded
+MAX_INCLUDES = 20
+YAML_SUFFIXES = (".yaml", ".yml")
 
 # agreement_type.label -> playbook id (anything else: the licence playbook)
 DEFAULT_BY_AGREEMENT_TYPE = {
@@ -47,15 +62,21 @@ FALLBACK_PLAYBOOK = "tech-license"
 _PLACEHOLDER = re.compile(r"\{([a-z_]+)\}")
 
 
+def _clip(value: Any, limit: int = 40) -> str:
+    """``value`` as a short single-line excerpt: non-printable characters escaped, cut at ``limit``."""
+    text = "".join(c if c.isprintable() else ascii(c)[1:-1] for c in str(value))
+    return text if len(text) <= limit else text[:limit - 1] + "…"
+
+
 def _check_category(value: str) -> str:
     if value not in ALL_CATEGORIES:
-        raise ValueError(f"unknown category '{value}' (see analyzer/taxonomy.py)")
+        raise ValueError(f"unknown category '{_clip(value)}' (see analyzer/taxonomy.py)")
     return value
 
 
 def _check_attribute(value: str) -> str:
     if value not in ATTRIBUTE_NAMES:
-        raise ValueError(f"unknown attribute '{value}' (known: {', '.join(sorted(ATTRIBUTE_NAMES))})")
+        raise ValueError(f"unknown attribute '{_clip(value)}' (known: {', '.join(sorted(ATTRIBUTE_NAMES))})")
     return value
 
 
@@ -64,8 +85,8 @@ def _check_template(value: Optional[str]) -> Optional[str]:
         return value
     unknown = sorted({m for m in _PLACEHOLDER.findall(value) if m not in PLACEHOLDERS})
     if unknown:
-        raise ValueError(f"unknown placeholder(s) {', '.join('{' + u + '}' for u in unknown)} "
-                         f"(known: {', '.join(sorted(PLACEHOLDERS))})")
+        shown = ", ".join("{" + _clip(u) + "}" for u in unknown[:5]) + (", …" if len(unknown) > 5 else "")
+        raise ValueError(f"unknown placeholder(s) {shown} (known: {', '.join(sorted(PLACEHOLDERS))})")
     return value
 
 
@@ -111,7 +132,8 @@ class Condition(_Strict):
         if allowed and self.value is not None:
             bad = [v for v in values if v not in allowed and not isinstance(v, bool)]
             if bad:
-                raise ValueError(f"value {bad[0]!r} is not a value of '{self.attribute}' ({', '.join(map(str, allowed))})")
+                raise ValueError(f"value {_clip(repr(bad[0]))} is not a value of '{self.attribute}' "
+                                 f"({', '.join(map(str, allowed))})")
         return self
 
 
@@ -197,7 +219,8 @@ class Playbook(_Strict):
     agreement_types: list[Literal["license", "jv", "collaboration", "development", "nda", "distribution", "services", "other"]]
     perspectives: list[Perspective]
     default_perspective: Perspective
-    includes: list[str] = Field(default_factory=list, description="rule-set files in the same folder")
+    includes: list[str] = Field(default_factory=list, max_length=MAX_INCLUDES,
+                                description="rule-set file names, found in the playbook's folder or the clause library")
     exclude_rules: list[str] = Field(default_factory=list, description="ids of included rules to drop")
     defaults: dict[str, str] = Field(default_factory=dict, description="default values for placeholders")
     rules: list[Rule]
@@ -209,10 +232,11 @@ class Playbook(_Strict):
         ids = [r.id for r in self.rules]
         dup = sorted({i for i in ids if ids.count(i) > 1})
         if dup:
-            raise ValueError(f"duplicate rule id(s): {', '.join(dup)}")
+            raise ValueError(f"duplicate rule id(s): {', '.join(_clip(d) for d in dup[:5])}{', …' if len(dup) > 5 else ''}")
         unknown = sorted(set(self.defaults) - set(PLACEHOLDERS))
         if unknown:
-            raise ValueError(f"defaults name unknown placeholder(s): {', '.join(unknown)}")
+            raise ValueError(f"defaults name unknown placeholder(s): "
+                             f"{', '.join(_clip(u) for u in unknown[:5])}{', …' if len(unknown) > 5 else ''}")
         return self
 
     def rules_for(self, perspective: str) -> list[Rule]:
@@ -241,79 +265,311 @@ def write_schema(path: Path = SCHEMA_PATH) -> Path:
     return path
 
 
-def _loc(loc: tuple) -> str:
+_FIELD_NAMES = frozenset().union(*(m.model_fields for m in (Condition, Check, RuleOverride, Rule, RuleSet, Playbook)))
+
+
+def _loc(loc: tuple, *, known_only: bool = False) -> str:
+    """``loc`` as ``a.0.b``. Keys that come from the file are clipped; with ``known_only`` they are ``?``."""
     # drop the discriminator tag pydantic inserts ("playbook"/"ruleset") after the root
-    parts = [str(p) for p in loc]
+    parts = list(loc)
     if parts and parts[0] in ("playbook", "ruleset"):
         parts = parts[1:]
-    return ".".join(parts) or "(root)"
+    out = []
+    for p in parts:
+        if isinstance(p, int):
+            out.append(str(p))
+        elif known_only:
+            out.append(p if p in _FIELD_NAMES else "?")
+        else:
+            out.append(_clip(p))
+    return ".".join(out) or "(root)"
 
 
 def _format_errors(exc: ValidationError) -> list[str]:
     out = []
-    for err in exc.errors():
-        msg = err["msg"].removeprefix("Value error, ")
-        out.append(f"[{_loc(err['loc'])}] {msg}")
+    for err in exc.errors(include_url=False, include_input=False, include_context=False):
+        msg = " ".join(err["msg"].removeprefix("Value error, ").split())
+        out.append(f"[{_loc(err['loc'])}] {_clip(msg, 2000)}")
     return out
+
+
+class _FileProblem(Exception):
+    """A playbook file could not be read or parsed; ``where`` is a location, ``str`` the reason.
+
+    ``quotes_file`` marks a reason that quotes (a clipped excerpt of) the file's text.
+    """
+
+    def __init__(self, reason: str, where: str = "file", *, quotes_file: bool = False):
+        super().__init__(reason)
+        self.where = where
+        self.quotes_file = quotes_file
+
+
+def _read_bytes(path: Path, *, follow_symlinks: bool = True) -> bytes:
+    """The bytes of ``path`` if it is a regular file of at most ``MAX_PLAYBOOK_BYTES``.
+
+    The path is checked with ``stat`` before it is opened (FIFOs, devices and
+    folders are never opened) and the open file is checked again.
+    """
+    try:
+        before = os.stat(path, follow_symlinks=follow_symlinks)
+    except FileNotFoundError:
+        raise _FileProblem("not found") from None
+    except (OSError, ValueError) as exc:
+        raise _FileProblem(f"cannot be read ({getattr(exc, 'strerror', None) or type(exc).__name__})") from None
+    if not stat.S_ISREG(before.st_mode):
+        raise _FileProblem("not a regular file")
+    if before.st_size > MAX_PLAYBOOK_BYTES:
+        raise _FileProblem(f"{before.st_size:,} bytes, over the {MAX_PLAYBOOK_BYTES:,}-byte limit")
+    flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOCTTY", 0) | getattr(os, "O_BINARY", 0)
+    if not follow_symlinks:
+        flags |= getattr(os, "O_NOFOLLOW", 0)
+    try:
+        fd = os.open(path, flags)
+    except OSError as exc:
+        raise _FileProblem(f"cannot be read ({exc.strerror or type(exc).__name__})") from None
+    try:
+        st = os.fstat(fd)
+        if not stat.S_ISREG(st.st_mode) or (st.st_dev, st.st_ino) != (before.st_dev, before.st_ino):
+            raise _FileProblem("not a regular file")
+        chunks, size = [], 0
+        while size <= MAX_PLAYBOOK_BYTES:
+            chunk = os.read(fd, min(1 << 16, MAX_PLAYBOOK_BYTES + 1 - size))
+            if not chunk:
+                break
+            chunks.append(chunk)
+            size += len(chunk)
+    except OSError as exc:
+        raise _FileProblem(f"cannot be read ({exc.strerror or type(exc).__name__})") from None
+    finally:
+        os.close(fd)
+    if size > MAX_PLAYBOOK_BYTES:
+        raise _FileProblem(f"over the {MAX_PLAYBOOK_BYTES:,}-byte limit")
+    return b"".join(chunks)
+
+
+class _BoundedLoader(yaml.SafeLoader):
+    """``SafeLoader`` that refuses documents nested deeper than ``MAX_YAML_DEPTH`` while composing."""
+
+    def __init__(self, stream):
+        super().__init__(stream)
+        self._depth = 0
+
+    def compose_node(self, parent, index):
+        self._depth += 1
+        try:
+            if self._depth > MAX_YAML_DEPTH:
+                raise _FileProblem(f"YAML nested deeper than {MAX_YAML_DEPTH} levels", _where(self.peek_event().start_mark))
+            return super().compose_node(parent, index)
+        finally:
+            self._depth -= 1
+
+
+def _where(mark) -> str:
+    return f"line {mark.line + 1}, column {mark.column + 1}" if mark is not None else "yaml"
+
+
+def _check_graph(root: yaml.Node) -> None:
+    """Refuse a node graph whose aliases expand beyond ``MAX_YAML_DEPTH`` levels or ``MAX_YAML_NODES`` nodes."""
+    done: dict[int, tuple[int, int]] = {}  # id(node) -> (expanded size, height)
+    active: set[int] = set()
+
+    def visit(node: yaml.Node, level: int) -> tuple[int, int]:
+        key = id(node)
+        if key in active:
+            raise _FileProblem("recursive YAML alias", _where(node.start_mark))
+        if key in done:
+            size, height = done[key]
+        else:
+            if level > MAX_YAML_DEPTH:
+                raise _FileProblem(f"YAML nested deeper than {MAX_YAML_DEPTH} levels", _where(node.start_mark))
+            if isinstance(node, yaml.MappingNode):
+                children = [n for pair in node.value for n in pair]
+            elif isinstance(node, yaml.SequenceNode):
+                children = node.value
+            else:
+                children = []
+            active.add(key)
+            size, height = 1, 1
+            for child in children:
+                s, h = visit(child, level + 1)
+                size, height = size + s, max(height, h + 1)
+                if size > MAX_YAML_NODES:
+                    raise _FileProblem(f"YAML has more than {MAX_YAML_NODES:,} nodes (aliases expanded)")
+            active.discard(key)
+            done[key] = (size, height)
+        if level - 1 + height > MAX_YAML_DEPTH:
+            raise _FileProblem(f"YAML nested deeper than {MAX_YAML_DEPTH} levels (aliases expanded)",
+                               _where(node.start_mark))
+        return size, height
+
+    visit(root, 1)
+
+
+def _parse_yaml(data: bytes) -> Any:
+    """The YAML mapping in ``data`` (bounded in size, depth and node count), or ``_FileProblem``."""
+    if len(data) > MAX_PLAYBOOK_BYTES:
+        raise _FileProblem(f"{len(data):,} bytes, over the {MAX_PLAYBOOK_BYTES:,}-byte limit")
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError:
+        raise _FileProblem("not UTF-8 text") from None
+    loader = _BoundedLoader(text)
+    try:
+        node = loader.get_single_node()
+        if node is None:
+            raise _FileProblem("a playbook must be a YAML mapping", "(root)")
+        _check_graph(node)
+        result = loader.construct_document(node)
+    except yaml.YAMLError as exc:
+        problem = getattr(exc, "problem", None) or "invalid YAML"
+        raise _FileProblem(f"YAML syntax error: {_clip(problem, 80)}", _where(getattr(exc, "problem_mark", None)),
+                           quotes_file=True) from None
+    except (ValueError, TypeError, OverflowError, RecursionError) as exc:
+        raise _FileProblem(f"YAML value cannot be read ({type(exc).__name__})") from None
+    finally:
+        loader.dispose()
+    if not isinstance(result, dict):
+        raise _FileProblem("a playbook must be a YAML mapping", "(root)")
+    return result
 
 
 def _read_yaml(path: Path) -> Any:
     try:
-        text = path.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise PlaybookError(path, ["[file] not found"]) from None
-    except (OSError, UnicodeDecodeError) as exc:
-        raise PlaybookError(path, [f"[file] cannot be read: {exc}"]) from None
-    try:
-        data = yaml.safe_load(text)
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        where = f"line {mark.line + 1}, column {mark.column + 1}" if mark else "yaml"
-        problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
-        raise PlaybookError(path, [f"[{where}] YAML syntax error: {problem}"]) from None
-    if not isinstance(data, dict):
-        raise PlaybookError(path, ["[(root)] a playbook must be a YAML mapping"])
-    return data
+        return _parse_yaml(_read_bytes(path))
+    except _FileProblem as exc:
+        raise PlaybookError(path, [f"[{exc.where}] {exc}"]) from None
 
 
-def _validate_file(path: Path) -> Union[Playbook, RuleSet]:
-    data = _read_yaml(path)
+def _validate(data: dict, source: Union[str, Path]) -> Union[Playbook, RuleSet]:
     data.setdefault("kind", "playbook")
     try:
         return _FILE_ADAPTER.validate_python(data)
     except ValidationError as exc:
-        raise PlaybookError(path, _format_errors(exc)) from None
+        raise PlaybookError(source, _format_errors(exc)) from None
 
 
-def load_playbook(path: Union[str, Path]) -> Playbook:
-    """Load and validate a playbook YAML (with its included rule sets)."""
-    path = Path(path)
-    pb = _validate_file(path)
-    if isinstance(pb, RuleSet):
-        raise PlaybookError(path, ["[kind] this is a rule set; include it from a playbook"])
+def _validate_file(path: Path) -> Union[Playbook, RuleSet]:
+    return _validate(_read_yaml(path), path)
+
+
+def _include_path(name: str, folders: list[Path]) -> Path:
+    """The rule-set file ``name`` (a plain file name) in the first of ``folders`` that has it."""
+    if (not name or name in (".", "..") or any(c in name for c in "/\\\0:") or os.path.isabs(name)
+            or Path(name).name != name or Path(name).suffix.lower() not in YAML_SUFFIXES):
+        raise _FileProblem("not a plain .yaml file name (an include names a rule set in the playbook's folder "
+                           "or the clause library)")
+    roots = []
+    for folder in folders:
+        try:
+            roots.append(Path(folder).resolve())
+        except (OSError, RuntimeError):
+            continue
+    for root in roots:
+        candidate = root / name
+        if not os.path.lexists(candidate):
+            continue
+        try:
+            real = candidate.resolve(strict=True)
+        except (OSError, RuntimeError):
+            raise _FileProblem("a broken or looping symbolic link") from None
+        if not any(real.is_relative_to(r) for r in roots):
+            raise _FileProblem("a link that resolves outside the playbook's folder and the clause library")
+        return real
+    try:
+        library = Path(LIBRARY_DIR).resolve()
+    except (OSError, RuntimeError):
+        library = None
+    if roots == [library]:
+        where = "the clause library"
+    elif library in roots:
+        where = "the playbook's folder or the clause library"
+    else:
+        where = "the include folders"
+    raise _FileProblem(f"not found in {where}")
+
+
+def _load_included(name: str, folders: list[Path]) -> RuleSet:
+    """The rule set ``name``; ``_FileProblem`` with a reason that quotes nothing of the file."""
+    raw = _read_bytes(_include_path(name, folders), follow_symlinks=False)
+    try:
+        data = _parse_yaml(raw)
+    except _FileProblem as exc:
+        if exc.where == "(root)":
+            detail = "not a YAML mapping"
+        else:
+            detail = "YAML syntax error" if exc.quotes_file else str(exc)
+            detail += "" if exc.where == "file" else f" at {exc.where}"
+        raise _FileProblem(f"not a valid rule set ({detail})") from None
+    if data.get("kind", "playbook") == "playbook":
+        raise _FileProblem("a playbook, not a rule set")
+    try:
+        return RuleSet.model_validate(data)
+    except ValidationError as exc:
+        errs = exc.errors(include_url=False, include_input=False, include_context=False)
+        raise _FileProblem(f"not a valid rule set ({len(errs)} problem(s), the first at "
+                           f"{_loc(errs[0]['loc'], known_only=True)})") from None
+
+
+def _build(pb: Playbook, source: Union[str, Path], folders: list[Path]) -> Playbook:
+    """``pb`` with its included rule sets merged in."""
     own = {r.id for r in pb.rules}
     included: list[Rule] = []
     errors: list[str] = []
+    seen: set[str] = set()
     for i, name in enumerate(pb.includes):
-        try:
-            inc = _validate_file(path.parent / name)
-        except PlaybookError as exc:
-            errors += [f"[includes.{i}] {name}: {e}" for e in exc.errors]
+        shown = _clip(name, 60)
+        if name in seen:
+            errors.append(f"[includes.{i}] {shown}: included twice")
             continue
-        if not isinstance(inc, RuleSet):
-            errors.append(f"[includes.{i}] {name} is a playbook, not a rule set")
+        seen.add(name)
+        try:
+            inc = _load_included(name, folders)
+        except _FileProblem as exc:
+            errors.append(f"[includes.{i}] {shown}: {exc}")
             continue
         included += inc.rules
     known = {r.id for r in included} | own
-    errors += [f"[exclude_rules.{i}] unknown rule id '{rid}'" for i, rid in enumerate(pb.exclude_rules) if rid not in known]
+    errors += [f"[exclude_rules.{i}] unknown rule id '{_clip(rid)}'" for i, rid in enumerate(pb.exclude_rules)
+               if rid not in known]
     rules = pb.rules + [r for r in included if r.id not in own and r.id not in pb.exclude_rules]
     for r in pb.rules:  # included rules may speak of perspectives this playbook lacks: ignored
         bad = [p for p in (r.perspectives or []) + list(r.by_perspective) if p not in pb.perspectives]
         if bad:
             errors.append(f"[rules.{r.id}.perspectives] perspective(s) {', '.join(sorted(set(bad)))} not declared by the playbook")
     if errors:
-        raise PlaybookError(path, errors)
+        raise PlaybookError(source, errors)
     return pb.model_copy(update={"rules": rules, "includes": [], "exclude_rules": []})
+
+
+def load_playbook(path: Union[str, Path], *, include_dirs: Optional[Iterable[Union[str, Path]]] = None) -> Playbook:
+    """Load and validate a playbook YAML (with its included rule sets).
+
+    Includes are looked up by file name in ``include_dirs``; by default the
+    playbook's own folder, then the clause library.
+    """
+    path = Path(path)
+    pb = _validate_file(path)
+    if isinstance(pb, RuleSet):
+        raise PlaybookError(path, ["[kind] this is a rule set; include it from a playbook"])
+    folders = [path.absolute().parent, Path(LIBRARY_DIR)] if include_dirs is None else [Path(d) for d in include_dirs]
+    return _build(pb, path, folders)
+
+
+def load_playbook_bytes(data: bytes, name: str) -> Playbook:
+    """Load an uploaded playbook; its includes come from the clause library only.
+
+    ``name`` (the upload's file name) only labels the errors.
+    """
+    source = _clip(Path(str(name).replace("\\", "/")).name or "playbook.yaml", 80)
+    try:
+        parsed = _parse_yaml(data)
+    except _FileProblem as exc:
+        raise PlaybookError(source, [f"[{exc.where}] {exc}"]) from None
+    pb = _validate(parsed, source)
+    if isinstance(pb, RuleSet):
+        raise PlaybookError(source, ["[kind] this is a rule set; include it from a playbook"])
+    return _build(pb, source, [Path(LIBRARY_DIR)])
 
 
 def list_playbooks(directory: Path = LIBRARY_DIR) -> list[dict]:
@@ -341,8 +597,8 @@ def _find_by_id(pid: str, directory: Path = LIBRARY_DIR) -> Optional[Path]:
         if p.stem == pid:
             return p
         try:
-            data = yaml.safe_load(p.read_text(encoding="utf-8"))
-        except (OSError, yaml.YAMLError):
+            data = _parse_yaml(_read_bytes(p))
+        except _FileProblem:
             continue
         if isinstance(data, dict) and data.get("id") == pid:
             return p

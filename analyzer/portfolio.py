@@ -15,6 +15,12 @@ the cell of any category, ``parties`` included ("present" when names were found)
 
 ``write_summary`` writes ``summary.csv``, ``summary.xlsx`` (conditional colours) and
 ``summary.html`` (a self-contained heatmap: contracts x categories).
+
+Every string cell of a CSV or XLSX export goes through ``spreadsheet_safe``: a
+value that a spreadsheet would read as a formula (it starts with ``=``, ``+``,
+``-``, ``@``, a tab, a carriage return or a line feed) is prefixed with ``'``,
+as OWASP advises against CSV/formula injection; CSV rows end in CRLF so that
+a line break inside a cell is always quoted.
 """
 
 from __future__ import annotations
@@ -46,6 +52,33 @@ COLOURS = {
     "success": "C6EFCE",
     "failure": "E06666",
 }
+
+
+FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r", "\n")
+
+
+def spreadsheet_safe(value):
+    """``value`` made inert for a spreadsheet cell: strings that start a formula get a leading ``'``."""
+    if isinstance(value, str) and value.startswith(FORMULA_TRIGGERS):
+        return "'" + value
+    return value
+
+
+def spreadsheet_frame(frame):
+    """A copy of ``frame`` with ``spreadsheet_safe`` applied to every cell and column name."""
+    cellwise = getattr(frame, "map", None) or frame.applymap  # DataFrame.map is pandas >= 2.1
+    out = cellwise(spreadsheet_safe)
+    out.columns = [spreadsheet_safe(c) for c in frame.columns]
+    return out
+
+
+def csv_text(frame) -> str:
+    """``frame`` as CSV for a spreadsheet: cells made inert (``spreadsheet_frame``), CRLF rows.
+
+    With CRLF as the row end, a cell holding a carriage return or line feed is
+    quoted, so it cannot start a new row.
+    """
+    return spreadsheet_frame(frame).to_csv(index=False, lineterminator="\r\n")
 
 
 def category_value(row: dict, category: str) -> str:
@@ -125,12 +158,13 @@ def write_summary(rows: Iterable[dict], out_dir: Path) -> None:
     rows = sorted(rows, key=lambda r: r["file"])
     out_dir = Path(out_dir)
     frame = portfolio_frame(rows)
-    atomic.write_text(out_dir / "summary.csv", frame.to_csv(index=False))
-    atomic.write_bytes(out_dir / "summary.xlsx", _xlsx_bytes(frame))
+    atomic.write_text(out_dir / "summary.csv", csv_text(frame))
+    atomic.write_bytes(out_dir / "summary.xlsx", _xlsx_bytes(spreadsheet_frame(frame)))
     atomic.write_text(out_dir / "summary.html", heatmap_html(rows))
 
 
 def _xlsx_bytes(frame) -> bytes:
+    """The summary workbook; string cells are stored as text (``spreadsheet_safe``), never as formulas."""
     from openpyxl import Workbook
     from openpyxl.formatting.rule import CellIsRule
     from openpyxl.styles import Alignment, Font, PatternFill
@@ -139,9 +173,9 @@ def _xlsx_bytes(frame) -> bytes:
     wb = Workbook()
     ws = wb.active
     ws.title = "summary"
-    ws.append(list(frame.columns))
+    ws.append([spreadsheet_safe(c) for c in frame.columns])
     for values in frame.itertuples(index=False):
-        ws.append([None if _isnan(v) else v for v in values])
+        ws.append([None if _isnan(v) else spreadsheet_safe(v) for v in values])
     for cell in ws[1]:
         cell.font = Font(bold=True)
     n = max(ws.max_row, 2)

@@ -15,9 +15,12 @@ findings rare when the classifier misses a clause.
 
 from __future__ import annotations
 
+import bisect
 import re
 from dataclasses import dataclass
 from typing import Iterable, Optional
+
+from .spans import Covered, Innermost, SpanIndex
 
 # category -> (heading pattern, body pattern a heading-matched clause must contain)
 HEADINGS: dict[str, tuple[str, str]] = {
@@ -196,15 +199,16 @@ class PresenceIndex:
         if not self.sentences and self.text:
             self.sentences = simple_sentences(self.text)
         self._cache: dict[str, list[Unit]] = {}
+        self._innermost = Innermost([(c.start, c.end) for c in self.clauses])
+        self._sentence_spans = SpanIndex(self.sentences)
+        self._definitions = Covered((c.start, c.end) for c in self.clauses if c.kind in ("definition", "definitions"))
         self.sections = self._sections()
         self._operative: Optional[list[tuple[int, int]]] = None
 
     def clause_at(self, start: int, end: int) -> Optional[str]:
-        best = None
-        for c in self.clauses:
-            if c.start <= start and end <= c.end and (best is None or c.end - c.start < best.end - best.start):
-                best = c
-        return best.id if best else None
+        """The innermost clause holding ``[start, end)``: the shortest one, the first on a tie."""
+        i = self._innermost(start, end)
+        return self.clauses[i].id if i is not None else None
 
     def body_start(self, start: int, heading: str, end: int) -> int:
         """Where the text under a heading starts (just after the heading's words)."""
@@ -224,11 +228,13 @@ class PresenceIndex:
         from .features import find_headings
 
         heads = find_headings(self.text)
-        starts = {sec.start for sec in out}
+        starts = sorted({sec.start for sec in out})
+        ends = _next_at_or_above(heads, len(self.text))
         for i, h in enumerate(heads):
-            if any(abs(h.start - st) < 8 for st in starts) or _TOC_ENTRY.search(h.title):
+            k = bisect.bisect_right(starts, h.start - 8)  # the first clause start past h.start - 8
+            if (k < len(starts) and starts[k] < h.start + 8) or _TOC_ENTRY.search(h.title):
                 continue
-            end = next((g.start for g in heads[i + 1:] if g.level <= h.level), len(self.text))
+            end = ends[i]
             out.append(Section(h.title, h.start, self.body_start(h.start, h.title, end), end, None))
         return sorted(out, key=lambda x: (x.start, -x.end))
 
@@ -244,10 +250,10 @@ class PresenceIndex:
         """Sentences that can carry an obligation: not definitions, recitals, cross-references
         or table-of-contents lines."""
         if self._operative is None:
-            skip = [(c.start, c.end) for c in self.clauses if c.kind in ("definition", "definitions", "recitals")]
+            skip = Covered((c.start, c.end) for c in self.clauses if c.kind in ("definition", "definitions", "recitals"))
             self._operative = [(s, e) for s, e in self.sentences
                                if not _NON_OPERATIVE.match(self.text, s, min(e, s + 600))
-                               and not any(a <= s < b for a, b in skip)]
+                               and not skip.point(s)]
         return self._operative
 
     def _operative_span(self, start: int, end: int, category: str = "") -> bool:
@@ -262,7 +268,7 @@ class PresenceIndex:
             return True
         if _NON_OPERATIVE.match(self.text, start, min(end, start + 600)):
             return False
-        return not any(c.kind in ("definition", "definitions") and c.start <= start < c.end for c in self.clauses)
+        return not self._definitions.point(start)
 
     def evidence(self, category: str) -> list[Unit]:
         if category in self._cache:
@@ -283,7 +289,8 @@ class PresenceIndex:
                 body = self.text[bs:be]
                 if len(re.sub(r"\W", "", body)) < 30 or not bpat.search(body):
                     continue
-                sents = [(max(s, bs), min(e, be)) for s, e in self.sentences if s < be and e > bs] or [(bs, be)]
+                sents = [(max(s, bs), min(e, be)) for s, e in
+                         (self.sentences[i] for i in self._sentence_spans.overlapping(bs, be))] or [(bs, be)]
                 sents = [(s, e) for s, e in sents if len(re.findall(r"[A-Za-z]", self.text[s:e])) >= 20] or sents[:1]
                 units += [Unit(s, e, self.clause_at(s, e) or sec.clause_id, "heading") for s, e in sents]
         phrase = PHRASES.get(category)
@@ -301,6 +308,18 @@ class PresenceIndex:
         for cat in categories:
             out += self.evidence(cat)
         return _dedupe(out)
+
+
+def _next_at_or_above(heads, default: int) -> list[int]:
+    """For each heading, where the next heading of the same or a higher level (a level number
+    no greater) starts, else ``default``: one pass with a stack of still-open headings."""
+    out = [default] * len(heads)
+    open_: list[int] = []
+    for j, g in enumerate(heads):
+        while open_ and g.level <= heads[open_[-1]].level:
+            out[open_.pop()] = g.start
+        open_.append(j)
+    return out
 
 
 _SENT_END = re.compile(r"(?<=[.;:!?])\s+(?=[\"“(]?[A-Z0-9(])|\n\s*")

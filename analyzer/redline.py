@@ -16,15 +16,16 @@ rationale, rule). ``w:trackRevisions`` is switched on.
   kept on both sides of every cut.
 
 DOCX input is edited in place: styles, numbering, headers, earlier tracked
-changes and comments are kept as they are. PDF and TXT input first become a
+changes and comments are kept as they are. Only the parts a DOCX needs are
+written (no macros, no stray members, no DTDs; see ``ooxml.ZipParts``), and the
+result must open again in python-docx and in the DOCX parser before it is
+returned or written. PDF and TXT input first become a
 plain DOCX with one paragraph per line of the report text (headings in bold).
 """
 
 from __future__ import annotations
 
-import os
 import re
-import tempfile
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
@@ -32,12 +33,14 @@ from typing import Optional, Union
 
 from lxml import etree
 
-from .errors import AnalyzerError
+from .atomic import write_bytes
+from .errors import AnalyzerError, escape_name
 from .model import Finding, Format, Report
+from .parsers import Limits, read_regular
 from .ooxml import (W, TextMap, isolate, make_run, map_docx_text, max_revision_id, place_after,
                     revision, wrap_deleted)
 from .redline_parts import (Package, clean_docx, ensure_comments_part, ensure_track_revisions, new_paragraph,
-                            open_docx)
+                            open_docx, verify_docx)
 
 AUTHOR = "Clause Analyzer"
 INITIALS = "CA"
@@ -65,20 +68,26 @@ class _Ids:
 
 
 def redline_bytes(source: Union[Path, str, bytes], report: Report, *, accepted: Optional[set[str]] = None,
-                  texts: Optional[dict[str, str]] = None, date: Optional[str] = None) -> tuple[bytes, int]:
+                  texts: Optional[dict[str, str]] = None, date: Optional[str] = None,
+                  output_name: Optional[str] = None) -> tuple[bytes, int]:
     """Return the redlined DOCX and the number of suggestions applied as tracked changes.
 
     ``accepted``: ids of the findings to apply (None: every finding with a
-    suggestion). ``texts``: edited suggestion text per finding id.
+    suggestion). ``texts``: edited suggestion text per finding id. The package
+    is checked to open again (``verify_docx``) before it is returned; a failure
+    is an ``AnalyzerError`` naming ``output_name`` (default: "redline of SOURCE").
     """
     changes = collect_changes(report, accepted, texts)
     name = str(source) if isinstance(source, (str, Path)) else report.document.source
     if report.document.format is Format.DOCX:
-        data = Path(source).read_bytes() if isinstance(source, (str, Path)) else bytes(source)
+        if isinstance(source, (str, Path)):
+            data = read_regular(source, Path(source).name, max_bytes=Limits.from_env().max_bytes)
+        else:
+            data = bytes(source)
         pkg = open_docx(data, name)
         tm = map_docx_text(pkg.document, pkg.styles, pkg.numbering)
         if not report.text.startswith(tm.text):
-            raise AnalyzerError(f"{name}: the report's text does not match this document "
+            raise AnalyzerError(f"{escape_name(name)}: the report's text does not match this document "
                                 "(was the report made from another file?)")
     else:
         pkg, tm = clean_docx(report)
@@ -87,23 +96,19 @@ def redline_bytes(source: Union[Path, str, bytes], report: Report, *, accepted: 
     applied = _apply(pkg, tm, report, changes, ids, stamp)
     if applied:
         ensure_track_revisions(pkg)
-    return pkg.to_bytes(), applied
+    out = pkg.to_bytes()
+    verify_docx(out, output_name or f"redline of {name}")
+    return out, applied
 
 
 def write_redline(source: Union[Path, str], report: Report, output: Union[Path, str], **kw) -> int:
-    """Write the redline to ``output`` atomically (temp file + rename); return the count."""
-    data, count = redline_bytes(source, report, **kw)
+    """Write the redline to ``output`` atomically (temp file + rename); return the count.
+
+    Nothing is written when the redline cannot be built or does not open again.
+    """
     output = Path(output)
-    output.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{output.name}.", suffix=".tmp", dir=output.parent)
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
-        os.replace(tmp, output)
-    except BaseException:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
-        raise
+    data, count = redline_bytes(source, report, output_name=str(output), **kw)
+    write_bytes(output, data)
     return count
 
 

@@ -8,21 +8,23 @@ paragraph per line, with an offset map that indexes ``Report.text`` directly.
 from __future__ import annotations
 
 import copy
+import dataclasses
 import io
 import posixpath
 import re
-from typing import Optional
+from typing import Callable, Optional
 
 from lxml import etree
 
+from .errors import AnalyzerError, DocumentError, EmptyDocument, NoText, TooLarge, escape_name, one_line
 from .model import Report
-from .ooxml import W, ParaSpan, Segment, TextMap, ZipParts, make_run, numbering_indent, revision
+from .ooxml import (RELS_CONTENT_TYPE, W, ParaSpan, Segment, TextMap, ZipParts, make_run, numbering_indent,
+                    rels_part_of, revision)
 from .parsers import Limits
 from .parsers.docx_safety import open_package
 from .parsers.ooxml_numbering import Styles, wattr
 
 REL_NS = "http://schemas.openxmlformats.org/package/2006/relationships"
-CT_NS = "http://schemas.openxmlformats.org/package/2006/content-types"
 OFFICE_REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
 _CT_WML = "application/vnd.openxmlformats-officedocument.wordprocessingml"
 # Children of w:pPr in schema order (CT_PPrBase, then rPr, sectPr, pPrChange).
@@ -48,20 +50,26 @@ _TEXT_PIECE = re.compile(r"\t|[^\t\x00-\x1f\x7f\ud800-\udfff\ufffe\uffff]+")
 
 
 class Package:
-    """An editable DOCX: parsed main part, styles, numbering and comments, plus the zip parts."""
+    """An editable DOCX: parsed main part, styles, numbering and comments, plus the zip parts.
 
-    def __init__(self, parts: ZipParts, main: str, related: dict[str, Optional[str]]):
+    ``read`` loads the styles and numbering parts, which are only read (by
+    default from ``parts``; ``open_docx`` reads them exactly as the DOCX parser
+    does, so the offset map matches the parsed text).
+    """
+
+    def __init__(self, parts: ZipParts, main: str, related: dict[str, Optional[str]],
+                 read: Optional[Callable[[str], Optional[etree._Element]]] = None):
+        read = read or parts.xml
         self.parts = parts
         self.main = main
         self.document = parts.xml(main)
         self.body = self.document.find(W + "body")
-        self.styles = parts.xml(related["styles"]) if related.get("styles") else None
-        self.numbering = parts.xml(related["numbering"]) if related.get("numbering") else None
-        self.comments_part = related.get("comments")
+        self.styles = read(related["styles"]) if related.get("styles") else None
+        self.numbering = read(related["numbering"]) if related.get("numbering") else None
+        self.comments_part = related.get("comments") if parts.has(related.get("comments") or "") else None
         self.comments = parts.xml(self.comments_part) if self.comments_part else None
-        self.settings_part = related.get("settings")
+        self.settings_part = related.get("settings") if parts.has(related.get("settings") or "") else None
         self._style_obj = Styles(self.styles)
-        self._dirty: dict[str, etree._Element] = {main: self.document}
 
     def has_style(self, style_id: str) -> bool:
         return style_id in self._style_obj.by_id
@@ -69,23 +77,19 @@ class Package:
     def style_obj(self) -> Styles:
         return self._style_obj
 
-    def mark(self, name: str, root: etree._Element) -> None:
-        self._dirty[name] = root
-
     def to_bytes(self) -> bytes:
-        for name, root in self._dirty.items():
-            self.parts.put_xml(name, root)
         return self.parts.to_bytes()
 
     # ------------------------------------------------------------ relationships
     def rels_name(self) -> str:
-        folder, base = posixpath.split(self.main)
-        return posixpath.join(folder, "_rels", base + ".rels")
+        return rels_part_of(self.main)
 
     def add_part(self, name: str, root: etree._Element, rel_type: str, content_type: str) -> None:
         rels_name = self.rels_name()
-        rels = self.parts.xml(rels_name) if self.parts.has(rels_name) else etree.Element(
-            f"{{{REL_NS}}}Relationships", nsmap={None: REL_NS})
+        rels = self.parts.xml(rels_name)
+        if rels is None:
+            rels = etree.Element(f"{{{REL_NS}}}Relationships", nsmap={None: REL_NS})
+            self.parts.put_xml(rels_name, rels, RELS_CONTENT_TYPE)
         used = {r.get("Id") for r in rels}
         n = 1
         while f"rIdCA{n}" in used:
@@ -94,32 +98,67 @@ class Package:
         rel.set("Id", f"rIdCA{n}")
         rel.set("Type", f"{OFFICE_REL}/{rel_type}")
         rel.set("Target", posixpath.relpath(name, posixpath.dirname(self.main)))
-        self.mark(rels_name, rels)
-        ct = self.parts.xml("[Content_Types].xml")
-        if not any(o.get("PartName") == "/" + name for o in ct.iter(f"{{{CT_NS}}}Override")):
-            o = etree.SubElement(ct, f"{{{CT_NS}}}Override")
-            o.set("PartName", "/" + name)
-            o.set("ContentType", content_type)
-            self.mark("[Content_Types].xml", ct)
-        self.mark(name, root)
+        self.parts.put_xml(name, root, content_type)
 
 
 def open_docx(data: bytes, name: str) -> Package:
-    """Validate the package (typed errors for bad input) and load the parts we edit."""
+    """Validate the package (typed errors for bad input) and load the parts we edit.
+
+    Only the parts a DOCX needs are kept, without DTDs or macros (``ZipParts``).
+    """
     safe = open_package(data, name, Limits.from_env())
     main = safe.main_part
     related = {k: safe.related(main, "/" + k, posixpath.join(posixpath.dirname(main), k + ".xml"))
                for k in ("styles", "numbering", "comments", "settings")}
-    return Package(ZipParts(data), main, related)
+    parts = ZipParts(safe)
+    return Package(parts, main, related, read=lambda part: parts.xml(part) if parts.has(part) else safe.xml(part))
+
+
+def verify_docx(data: bytes, name: str) -> None:
+    """Check that a written package opens again, in python-docx and in the DOCX parser.
+
+    Raises a one-line ``AnalyzerError`` naming ``name`` and the reason. A package
+    that opens but whose accepted text is empty (every line deleted) or over the
+    page/character limits for input still passes.
+    """
+    import docx
+
+    from .parsers.docx import parse_docx
+
+    try:
+        docx.Document(io.BytesIO(data))
+    except Exception as exc:  # python-docx reports a broken package with many exception types
+        raise AnalyzerError(f"{escape_name(name)}: the redlined DOCX does not open in python-docx "
+                            f"({one_line(f'{type(exc).__name__}: {exc}')})") from None
+    # The package was built here, in memory: its size is known, so the zip-bomb limits
+    # that protect reading untrusted input are relaxed to that size.
+    limits = dataclasses.replace(Limits.from_env(), max_unzipped_bytes=max(len(data) * 1100, 1 << 20),
+                                 max_zip_ratio=1100)
+    try:
+        parse_docx(data, name=name, sha256="", limits=limits)
+    except (NoText, EmptyDocument, TooLarge):
+        pass
+    except DocumentError as exc:
+        raise AnalyzerError(f"{escape_name(name)}: the redlined DOCX does not read back "
+                            f"({one_line(exc.detail or exc.reason)})") from None
+
+
+def _free_name(pkg: Package, stem: str) -> str:
+    """``stem.xml`` next to the main part, numbered when a kept part already has that name."""
+    folder = posixpath.dirname(pkg.main)
+    taken = {n.lower() for n in (*pkg.parts.trees, *pkg.parts.data)}
+    name, n = posixpath.join(folder, f"{stem}.xml"), 1
+    while name.lower() in taken:
+        n += 1
+        name = posixpath.join(folder, f"{stem}{n}.xml")
+    return name
 
 
 def ensure_comments_part(pkg: Package) -> etree._Element:
     if pkg.comments is None:
         pkg.comments = etree.Element(W + "comments", nsmap={"w": W[1:-1]})
-        pkg.comments_part = posixpath.join(posixpath.dirname(pkg.main), "comments.xml")
+        pkg.comments_part = _free_name(pkg, "comments")
         pkg.add_part(pkg.comments_part, pkg.comments, "comments", f"{_CT_WML}.comments+xml")
-    else:
-        pkg.mark(pkg.comments_part, pkg.comments)
     return pkg.comments
 
 
@@ -127,10 +166,9 @@ def ensure_track_revisions(pkg: Package) -> None:
     """Switch on Track Changes so further edits in Word are tracked too."""
     if pkg.settings_part and pkg.parts.has(pkg.settings_part):
         settings = pkg.parts.xml(pkg.settings_part)
-        pkg.mark(pkg.settings_part, settings)
     else:
         settings = etree.Element(W + "settings", nsmap={"w": W[1:-1]})
-        pkg.settings_part = posixpath.join(posixpath.dirname(pkg.main), "settings.xml")
+        pkg.settings_part = _free_name(pkg, "settings")
         pkg.add_part(pkg.settings_part, settings, "settings", f"{_CT_WML}.settings+xml")
     if settings.find(W + "trackRevisions") is not None:
         return
@@ -227,8 +265,8 @@ def clean_docx(report: Report) -> tuple[Package, TextMap]:
 
     buf = io.BytesIO()
     docx.Document().save(buf)
-    parts = ZipParts(buf.getvalue())
-    main = "word/document.xml"
+    parts = ZipParts.from_bytes(buf.getvalue(), "<blank document>")
+    main = parts.main
     related = {k: f"word/{k}.xml" if parts.has(f"word/{k}.xml") else None
                for k in ("styles", "numbering", "comments", "settings")}
     pkg = Package(parts, main, related)

@@ -1,8 +1,15 @@
-"""Render a ``Report`` as JSON, Markdown or HTML. Pure functions: no analysis here."""
+"""Render a ``Report`` as JSON, Markdown or HTML. Pure functions: no analysis here.
+
+Text from the document or its file name is escaped in every format: in HTML
+with ``html.escape``; in Markdown with ``md_text`` (HTML-escaped, then every
+Markdown control character backslash-escaped), so neither raw HTML nor
+Markdown links, images or emphasis can come from a contract.
+"""
 
 from __future__ import annotations
 
 import html as _html
+import re
 from collections import Counter, defaultdict
 
 from .model import Report
@@ -20,6 +27,38 @@ def render(report: Report, fmt: str = "json") -> str:
     raise ValueError(f"unknown format {fmt!r}")
 
 
+_MD_INLINE = re.compile(r"([\\`*{}\[\]()!|~$#])")
+_MD_UNDERSCORE = re.compile(r"(?<![^\W_])_|_(?![^\W_])")  # kept only between letters/digits ("tech_license")
+_MD_AUTOLINK = re.compile(r"(?i)(:)(?=//)|(?<=www)(\.)|(@)")
+_MD_LINE_START = re.compile(r"^([>+=-]|\d+(?=[.)]))")
+
+
+def md_text(text: object) -> str:
+    """``text`` as literal Markdown text, on one line.
+
+    Whitespace runs become one space; ``& < >`` are HTML-escaped; the
+    characters that open Markdown constructs (``\\ ` * _ { } [ ] ( ) ! | ~ $ #``)
+    are backslash-escaped (``_`` only where it could delimit emphasis), as are
+    ``://``, ``www.`` and ``@`` (bare autolinks) and a leading ``>``, ``+``,
+    ``-``, ``=`` or "1." (block markers).
+    """
+    out = _html.escape(" ".join(str(text).split()), quote=False)
+    out = _MD_INLINE.sub(r"\\\1", out)
+    out = _MD_UNDERSCORE.sub(r"\\_", out)
+    out = _MD_AUTOLINK.sub(lambda m: "\\" + m.group(0), out)
+    m = _MD_LINE_START.match(out)
+    if m:
+        out = out[: m.end()] + "\\" + out[m.end():] if m.group(0)[0].isdigit() else "\\" + out
+    return out
+
+
+def _md_code_block(text: str, info: str = "text") -> str:
+    """``text`` in a fenced code block whose fence is longer than any backtick run inside it."""
+    longest = max((len(r) for r in re.findall(r"`+", text)), default=0)
+    fence = "`" * max(3, longest + 1)
+    return f"{fence}{info}\n{text}\n{fence}"
+
+
 def to_json(report: Report) -> str:
     return report.model_dump_json(indent=2)
 
@@ -34,19 +73,20 @@ def _clause_title(c) -> str:
 
 
 def to_markdown(report: Report) -> str:
+    md = md_text
     d = report.document
-    lines = [f"# Contract review: {d.source}", ""]
+    lines = [f"# Contract review: {md(d.source)}", ""]
     at = report.agreement_type
-    lines.append(f"- **Format:** {d.format.value}, {d.pages or 'n/a'} page(s), {d.chars:,} characters")
+    lines.append(f"- **Format:** {md(d.format.value)}, {d.pages or 'n/a'} page(s), {d.chars:,} characters")
     if at:
-        lines.append(f"- **Agreement type:** {at.label} (confidence {at.confidence:.2f})")
+        lines.append(f"- **Agreement type:** {md(at.label)} (confidence {at.confidence:.2f})")
     if report.playbook:
-        lines.append(f"- **Playbook:** {report.playbook} — perspective: {report.perspective}")
+        lines.append(f"- **Playbook:** {md(report.playbook)} — perspective: {md(report.perspective)}")
     if report.parties:
-        lines.append("- **Parties:** " + "; ".join(f"{p.name}" + (f" ({p.role})" if p.role else "") for p in report.parties))
-    lines.append(f"- **Status:** {report.status.value}")
+        lines.append("- **Parties:** " + "; ".join(md(p.name + (f" ({p.role})" if p.role else "")) for p in report.parties))
+    lines.append(f"- **Status:** {md(report.status.value)}")
     for issue in report.issues:
-        lines.append(f"  - issue [{issue.stage}]" + (f" p.{issue.page}" if issue.page else "") + f": {issue.message}")
+        lines.append(f"  - issue \\[{md(issue.stage)}\\]" + (f" p.{issue.page}" if issue.page else "") + f": {md(issue.message)}")
     lines.append("")
     if report.findings:
         counts = Counter(f.severity for f in report.findings)
@@ -54,15 +94,15 @@ def to_markdown(report: Report) -> str:
                   f"{len(report.findings)} finding(s): " + ", ".join(f"{counts.get(s, 0)} {s}" for s in SEVERITY_ORDER), ""]
         lines += ["## Findings by severity", ""]
         for f in sorted(report.findings, key=lambda f: (SEVERITY_ORDER[f.severity], f.category)):
-            lines.append(f"### [{f.severity.upper()}] {f.kind}: {f.category}")
+            lines.append(f"### \\[{md(f.severity.upper())}\\] {md(f.kind)}: {md(f.category)}")
             lines.append("")
-            lines.append(f.message)
+            lines.append(md(f.message))
             if f.rationale:
-                lines += ["", f"*Why it matters:* {f.rationale}"]
+                lines += ["", f"*Why it matters:* {md(f.rationale)}"]
             for ev in f.evidence:
-                lines += ["", f"> {_excerpt(report, ev.start, ev.end)}"]
+                lines += ["", f"> {md(_excerpt(report, ev.start, ev.end))}"]
             if f.suggestion and f.suggestion.text:
-                lines += ["", f"**Suggested ({f.suggestion.action}):**", "", f"```text\n{f.suggestion.text}\n```"]
+                lines += ["", f"**Suggested ({md(f.suggestion.action)}):**", "", _md_code_block(f.suggestion.text)]
             lines.append("")
     labels_by_clause = defaultdict(list)
     for lab in report.labels:
@@ -73,7 +113,7 @@ def to_markdown(report: Report) -> str:
         indent = "  " * c.level
         cats = sorted(set(labels_by_clause.get(c.id, [])))
         pages = f" (p. {c.page_start}" + (f"–{c.page_end}" if c.page_end and c.page_end != c.page_start else "") + ")" if c.page_start else ""
-        lines.append(f"{indent}- **{_clause_title(c)}**{pages}" + (f" — `{'`, `'.join(cats)}`" if cats else ""))
+        lines.append(f"{indent}- **{md(_clause_title(c))}**{pages}" + (f" — {', '.join(md(x) for x in cats)}" if cats else ""))
     lines.append("")
     return "\n".join(lines)
 

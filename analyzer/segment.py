@@ -19,10 +19,12 @@ same for every format: "1", "2.1", "(a)", "Article IV", "Schedule 1".
 
 from __future__ import annotations
 
+import bisect
 import re
 from typing import Optional
 
 from .model import Clause, SourceDocument
+from .spans import Covered
 from .nlp.labels import (
     Label,
     heading_after,
@@ -84,7 +86,7 @@ def _candidates(doc: SourceDocument) -> list[tuple[int, bool, Optional[Label], s
         out.setdefault(p, (p, False, None, ""))
     for m in SCHEDULE_RUN_ON.finditer(text):
         out.setdefault(m.end(), (m.end(), False, None, "schedule"))
-    tables = _data_cells(doc)
+    tables = Covered(_data_cells(doc))
     for b in doc.blocks:
         if b.kind in ("deletion", "comment", "page", "table", "table_cell") or b.start >= len(text):
             continue
@@ -98,7 +100,7 @@ def _candidates(doc: SourceDocument) -> list[tuple[int, bool, Optional[Label], s
         elif b.kind == "heading":
             out[b.start] = (b.start, True, None, f"heading:{b.level or 0}")
     # data table cells are never clause labels or headings
-    return [out[k] for k in sorted(out) if not any(s <= k < e for s, e in tables)]
+    return [out[k] for k in sorted(out) if not tables.point(k)]
 
 
 def _data_cells(doc: SourceDocument) -> list[tuple[int, int]]:
@@ -126,6 +128,7 @@ def _build_tree(text: str, candidates, toc_check: bool = True):
     """(nodes, None), or (None, (start, end)) of a table of contents to skip."""
     nodes: list[Node] = []
     stack: list[Node] = []
+    seen = _Seen(text)
     body_seen = signature_seen = title_seen = False
 
     def close(depth: int, at: int) -> None:
@@ -138,6 +141,7 @@ def _build_tree(text: str, candidates, toc_check: bool = True):
         node.parent = stack[-1] if stack else None
         stack.append(node)
         nodes.append(node)
+        seen.add(node)
 
     for pos, line_start, given, special in candidates:
         if given is None and line_start:
@@ -184,7 +188,7 @@ def _build_tree(text: str, candidates, toc_check: bool = True):
             if label.styles[0][0][0] not in ("article", "dec") or label.heading(text) is None:
                 continue
             label.trusted_first = True
-        toc = _toc_region(text, label, stack, nodes) if toc_check else None
+        toc = _toc_region(text, label, seen) if toc_check else None
         if toc is not None:
             return None, toc
         placed = _after_recitals(text, label, stack, line_start) \
@@ -206,23 +210,62 @@ def _build_tree(text: str, candidates, toc_check: bool = True):
     return nodes, None
 
 
-def _toc_region(text: str, label: Label, stack: list[Node], nodes: list[Node]):
+class _Seen:
+    """The nodes placed so far (in document order), with what the table-of-contents test
+    reads kept up to date, so that each test costs O(log n) instead of a pass over them."""
+
+    def __init__(self, text: str):
+        self.text = text
+        self.nodes: list[Node] = []
+        self.starts: list[int] = []
+        self.tops: dict[tuple, list[Node]] = {}  # style -> the top-level nodes of that style
+        self.paged = [0]  # paged[k]: how many of the first k nodes end in a page number
+        self._entries: dict[int, tuple] = {}  # start -> (match iterator, ends of the matches so far)
+
+    def ends_paged(self, node: Node, end: int) -> bool:
+        """Does the entry from ``node`` to ``end`` end in a page number (or a dot leader)?"""
+        return _PAGE_END.search(self.text[node.start:min(end, node.start + 150)]) is not None
+
+    def add(self, node: Node) -> None:
+        if self.nodes:
+            self.paged.append(self.paged[-1] + self.ends_paged(self.nodes[-1], node.start))
+        self.nodes.append(node)
+        self.starts.append(node.start)
+        if node.depth == 0:
+            self.tops.setdefault(node.style, []).append(node)
+
+    def toc_entries(self, start: int, end: int) -> int:
+        """``len(_TOC_ENTRY.findall(text, start, end))``, from one scan from ``start`` shared by
+        all calls: a match never reads past its own end, and none begins inside another before
+        that one's last character, so the window holds exactly the scan's matches ending by ``end``."""
+        if start not in self._entries:
+            self._entries[start] = (_TOC_ENTRY.finditer(self.text, start), [])
+        found, ends = self._entries[start]
+        while not ends or ends[-1] <= end:
+            m = next(found, None)
+            if m is None:
+                break
+            ends.append(m.end())
+        return bisect.bisect_right(ends, end)
+
+
+def _toc_region(text: str, label: Label, seen: _Seen):
     """A top-level sequence restarting at its first value after short entries, or after
     entries ending in page numbers, is a table of contents followed by the real clauses."""
     for style, value, _ in label.styles:
         if not _is_first(style, value):
             continue
-        tops = [n for n in nodes if n.depth == 0 and n.style == style]
+        tops = seen.tops.get(style, [])
         if not tops or tops[0].value != value:
             continue
-        region = [n for n in nodes if n.start >= tops[0].start]
-        ends = [n.start for n in region[1:]] + [label.start]
-        paged = sum(1 for n, e in zip(region, ends) if _PAGE_END.search(text[n.start:min(e, n.start + 150)]))
+        first = bisect.bisect_left(seen.starts, tops[0].start)  # the region: nodes[first:]
+        last = seen.nodes[-1]
+        paged = seen.paged[-1] - seen.paged[first] + seen.ends_paged(last, label.start)
         short = len(tops) >= 2 and (label.start - tops[0].start) / len(tops) < 250
         size = label.start - tops[0].start
-        dense = len(_TOC_ENTRY.findall(text, tops[0].start, label.start)) * 100 >= size > 0
-        if short or dense or paged >= max(1, 0.6 * len(region)):
-            line_end = text.find("\n", region[-1].start)
+        dense = size > 0 and seen.toc_entries(tops[0].start, label.start) * 100 >= size
+        if short or dense or paged >= max(1, 0.6 * (len(seen.nodes) - first)):
+            line_end = text.find("\n", last.start)
             return tops[0].start, (line_end if 0 <= line_end < label.start else label.start)
     return None
 
@@ -372,12 +415,16 @@ def _add_unnumbered_headings(text: str, nodes: list[Node]) -> list[Node]:
 def _finish(text: str, nodes: list[Node]) -> None:
     """Ends: the next node at the same or a shallower depth, else the parent's end."""
     nodes.sort(key=lambda n: (n.start, n.depth))
+    nxt: list[Optional[int]] = [None] * len(nodes)  # start of the next node at the same or a shallower depth
+    open_: list[int] = []
+    for j, later in enumerate(nodes):
+        while open_ and later.depth <= nodes[open_[-1]].depth:
+            nxt[open_.pop()] = later.start
+        open_.append(j)
     for i, n in enumerate(nodes):
         end = n.parent.end if n.parent is not None and n.parent.end else len(text)
-        for later in nodes[i + 1:]:
-            if later.depth <= n.depth:
-                end = min(end, later.start)
-                break
+        if nxt[i] is not None:
+            end = min(end, nxt[i])
         n.end = end
     first = nodes[0].start if nodes else len(text)
     if text[:first].strip():

@@ -66,17 +66,18 @@ def schedule_line_ok(text: str, m: re.Match) -> bool:
 # --------------------------------------------------------------------------- definitions
 
 def split_definitions(text: str, nodes: list[Node]) -> None:
+    tree = _Tree(nodes)
     for n in list(nodes):
         if n.kind in ("preamble", "recitals", "signature", "schedule") or not n.heading:
             continue
         if not DEF_HEADING.search(n.heading) or len(n.heading) > 60:
             continue
         n.kind = "definitions"
-        kids = [c for c in nodes if descends(c, n)]
+        kids = tree.descendants(n)
         if kids:
             for c in kids:
                 # own text only: up to its first sub-clause
-                stop = min([k.start for k in kids if k.parent is c] + [c.end, c.start + 200])
+                stop = min([k.start for k in tree.children(c)] + [c.end, c.start + 200])
                 m = DEFINITION_START.search(text, c.start, stop)
                 if m:
                     c.kind = "definition"
@@ -93,7 +94,46 @@ def split_definitions(text: str, nodes: list[Node]) -> None:
             q = re.search(r"[\"“]([^\"”]+)[\"”]", text[s:e])
             d = Node(s, "definition", heading=q.group(1) if q else None, depth=n.depth + 1, end=e, parent=n)
             nodes.append(d)
+            tree.add(d)
     nodes.sort(key=lambda x: (x.start, x.depth))
+
+
+class _Tree:
+    """Children by parent over a list of nodes, for ``descends`` queries in time linear in the
+    answer. Parents that are not in the list still link their descendants, as in ``descends``."""
+
+    def __init__(self, nodes: list[Node]):
+        self._kids: dict[int, list[Node]] = {}
+        self._pos: dict[int, int] = {}  # listed node -> its place in the list
+        self._linked: set[int] = set()
+        for n in nodes:
+            self.add(n)
+
+    def add(self, node: Node) -> None:
+        self._pos.setdefault(id(node), len(self._pos))
+        while node.parent is not None and id(node) not in self._linked:
+            self._linked.add(id(node))
+            self._kids.setdefault(id(node.parent), []).append(node)
+            node = node.parent
+
+    def children(self, node: Node) -> list[Node]:
+        """The listed nodes whose parent is ``node``, in list order."""
+        return sorted((c for c in self._kids.get(id(node), []) if id(c) in self._pos), key=lambda c: self._pos[id(c)])
+
+    def descendants(self, node: Node) -> list[Node]:
+        """The listed nodes for which ``descends(c, node)`` holds, in list order."""
+        found: list[Node] = []
+        todo = list(self._kids.get(id(node), []))
+        seen: set[int] = set()
+        while todo:
+            c = todo.pop()
+            if id(c) in seen:
+                continue
+            seen.add(id(c))
+            if id(c) in self._pos:
+                found.append(c)
+            todo += self._kids.get(id(c), [])
+        return sorted(found, key=lambda c: self._pos[id(c)])
 
 
 def descends(node: Node, ancestor: Node) -> bool:
@@ -111,6 +151,7 @@ def to_clauses(doc: SourceDocument, nodes: list[Node]) -> list[Clause]:
     text = doc.text
     out: list[Clause] = []
     ids: dict[int, str] = {}
+    used: set[str] = set()  # the ids given so far
     spans: dict[int, tuple[int, int]] = {}
     for n in nodes:
         s, e = trim(text, n.start, n.end)
@@ -121,9 +162,10 @@ def to_clauses(doc: SourceDocument, nodes: list[Node]) -> list[Clause]:
             continue
         spans[id(n)] = (s, e)
         cid = make_id(doc.sha256, "clause", s, e)
-        if cid in ids.values():
+        if cid in used:
             cid = make_id(doc.sha256, "clause", s, e, n.kind)
         ids[id(n)] = cid
+        used.add(cid)
         parent_id = ids.get(id(n.parent)) if n.parent is not None else None
         level = 0
         p = n.parent

@@ -51,21 +51,48 @@ def find_defined_terms(text: str) -> list[Hit]:
     return sorted(found.values(), key=lambda h: h.start)
 
 
+# around a use of a term: not inside a word or quotes; a plural or possessive ending may follow
+_USE_BEFORE = r'(?<![\w"“])'
+_USE_AFTER = re.compile(r"(?='s\b|’s\b|s\b|\b)(?![\"”])")
+
+
 def find_term_uses(text: str, definitions: list[Hit]) -> list[Hit]:
-    """Capitalised uses of each defined term outside its definitions ("Party" also matches "Party's")."""
-    terms = sorted({h.value for h in definitions if h.value and any(c.isupper() for c in h.value)},
-                   key=len, reverse=True)
+    """Capitalised uses of each defined term outside its definitions ("Party" also matches "Party's").
+
+    At each place where a term may start, the longest term whose ending fits is taken, as an
+    alternation of the terms (longest first) would; the terms are walked as a character trie,
+    so the work per place is bounded by the term length, not the number of terms."""
+    terms = {h.value for h in definitions if h.value and any(c.isupper() for c in h.value)}
     if not terms:
         return []
-    rx = re.compile(r"(?<![\w\"“])(" + "|".join(re.escape(t) for t in terms) + r")(?='s\b|’s\b|s\b|\b)(?![\"”])")
+    trie: dict = {}
+    for term in terms:
+        node = trie
+        for ch in term:
+            node = node.setdefault(ch, {})
+        node[""] = True  # a term ends here
+    starts = re.compile(_USE_BEFORE + "[" + "".join(re.escape(ch) for ch in sorted(trie)) + "]")
     defined = sorted((h.start, h.end) for h in definitions)
     out = []
     j = 0
-    for m in rx.finditer(text):
-        s, e = m.span(1)
+    resume = 0
+    for m in starts.finditer(text):
+        s = m.start()
+        if s < resume:
+            continue  # inside the previous use
+        node, q, ends = trie, s, []
+        while node is not None:
+            if "" in node:
+                ends.append(q)
+            node = node.get(text[q]) if q < len(text) else None
+            q += 1
+        e = next((end for end in reversed(ends) if _USE_AFTER.match(text, end)), None)
+        if e is None:
+            continue
+        resume = e
         while j < len(defined) and defined[j][1] <= s:
             j += 1
         if j < len(defined) and defined[j][0] < e and s < defined[j][1]:
             continue
-        out.append(Hit(s, e, "term_use", m.group(1)))
+        out.append(Hit(s, e, "term_use", text[s:e]))
     return out

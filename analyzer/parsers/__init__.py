@@ -7,20 +7,24 @@ checked before any parser runs.
 from __future__ import annotations
 
 import hashlib
+import os
+import stat
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Optional, Union
+from typing import BinaryIO, Optional, Union
 
-from ..errors import EmptyDocument, LegacyDoc, NotFound, TooLarge, UnsupportedFormat
+from ..errors import EmptyDocument, LegacyDoc, NotFound, NotRegularFile, TooLarge, UnsupportedFormat
 from ..model import Format, SourceDocument
 
 
 @dataclass(frozen=True)
 class Limits:
-    """Configurable input limits. ``ANALYZER_MAX_BYTES`` / ``ANALYZER_MAX_PAGES`` override."""
+    """Configurable input limits. ``ANALYZER_MAX_BYTES`` / ``ANALYZER_MAX_PAGES`` /
+    ``ANALYZER_MAX_CHARS`` override."""
 
     max_bytes: int = 50 * 1024 * 1024
     max_pages: int = 1000
+    max_chars: int = 2_000_000  # characters of extracted text (about 1,000 dense pages)
     max_unzipped_bytes: int = 200 * 1024 * 1024
     max_zip_ratio: int = 200
 
@@ -33,6 +37,8 @@ class Limits:
             kw["max_bytes"] = _env_size("ANALYZER_MAX_BYTES", os.environ["ANALYZER_MAX_BYTES"])
         if os.environ.get("ANALYZER_MAX_PAGES", "").strip():
             kw["max_pages"] = _env_size("ANALYZER_MAX_PAGES", os.environ["ANALYZER_MAX_PAGES"], units=False)
+        if os.environ.get("ANALYZER_MAX_CHARS", "").strip():
+            kw["max_chars"] = _env_size("ANALYZER_MAX_CHARS", os.environ["ANALYZER_MAX_CHARS"], units=False)
         return cls(**kw)
 
 
@@ -86,6 +92,72 @@ def _looks_like_text(head: bytes) -> bool:
     return control <= max(1, len(head) // 100)
 
 
+_KINDS = ((stat.S_ISFIFO, "FIFO"), (stat.S_ISSOCK, "socket"), (stat.S_ISCHR, "character device"),
+          (stat.S_ISBLK, "block device"), (stat.S_ISDIR, "folder"), (stat.S_ISLNK, "symbolic link"))
+
+
+def file_kind(mode: int) -> str:
+    """What a ``st_mode`` is, in words: "regular file", "FIFO", "socket", "folder", ..."""
+    if stat.S_ISREG(mode):
+        return "regular file"
+    return next((name for test, name in _KINDS if test(mode)), "special file")
+
+
+def open_regular(path: Union[str, Path], name: Optional[str] = None, *, follow_symlinks: bool = True) -> BinaryIO:
+    """Open ``path`` for binary reading only if it is a regular file.
+
+    ``stat`` is checked before opening, so a FIFO or a device is never opened in blocking
+    mode; the file is opened non-blocking and checked again with ``fstat``, so a file
+    swapped for a FIFO in between is refused too. ``follow_symlinks=False`` refuses a
+    symbolic link as the last path component (``O_NOFOLLOW``). Raises ``NotFound`` or
+    ``NotRegularFile`` (named ``name``, default the file name); other ``OSError`` pass through.
+    """
+    name = name or Path(path).name
+    try:
+        st = os.stat(path, follow_symlinks=follow_symlinks)
+    except FileNotFoundError:
+        raise NotFound(name) from None
+    if not stat.S_ISREG(st.st_mode):
+        raise NotRegularFile(name, file_kind(st.st_mode))
+    flags = os.O_RDONLY | getattr(os, "O_BINARY", 0) | getattr(os, "O_CLOEXEC", 0) | getattr(os, "O_NONBLOCK", 0)
+    if not follow_symlinks:
+        flags |= getattr(os, "O_NOFOLLOW", 0)
+    try:
+        fd = os.open(path, flags)
+    except FileNotFoundError:
+        raise NotFound(name) from None
+    try:
+        st = os.fstat(fd)
+        if not stat.S_ISREG(st.st_mode):
+            raise NotRegularFile(name, file_kind(st.st_mode))
+        if hasattr(os, "O_NONBLOCK"):
+            os.set_blocking(fd, True)
+        return os.fdopen(fd, "rb")
+    except BaseException:
+        os.close(fd)
+        raise
+
+
+def read_regular(path: Union[str, Path], name: Optional[str] = None, *, max_bytes: Optional[int] = None,
+                 follow_symlinks: bool = True) -> bytes:
+    """The bytes of the regular file ``path`` (see ``open_regular``); ``TooLarge`` past ``max_bytes``.
+
+    The size is checked on the open file before reading, and at most ``max_bytes + 1``
+    bytes are read, so a file that grows while it is read cannot exhaust memory.
+    """
+    name = name or Path(path).name
+    with open_regular(path, name, follow_symlinks=follow_symlinks) as fh:
+        if max_bytes is None:
+            return fh.read()
+        size = os.fstat(fh.fileno()).st_size
+        if size > max_bytes:
+            raise TooLarge(name, f"{size:,} bytes > limit {max_bytes:,}")
+        data = fh.read(max_bytes + 1)
+    if len(data) > max_bytes:
+        raise TooLarge(name, f"more than {max_bytes:,} bytes (the file grew while it was read)")
+    return data
+
+
 def parse(
     source: Union[str, Path, bytes],
     *,
@@ -97,13 +169,7 @@ def parse(
     if isinstance(source, (str, Path)):
         path = Path(source)
         name = filename or path.name
-        try:
-            size = path.stat().st_size
-        except FileNotFoundError:
-            raise NotFound(name) from None
-        if size > limits.max_bytes:
-            raise TooLarge(name, f"{size:,} bytes > limit {limits.max_bytes:,}")
-        data = path.read_bytes()
+        data = read_regular(path, name, max_bytes=limits.max_bytes)
     else:
         data = bytes(source)
         name = filename or "<bytes>"
@@ -122,4 +188,4 @@ def parse(
     return fn(data, name=name, sha256=sha, limits=limits)
 
 
-__all__ = ["Limits", "detect_format", "parse"]
+__all__ = ["Limits", "detect_format", "file_kind", "open_regular", "parse", "read_regular"]

@@ -2,21 +2,44 @@
 
 from __future__ import annotations
 
+import bisect
 from typing import Optional
 
+from ..errors import TooLarge
 from ..model import Block, Page, make_id
+
+
+def char_limit(limits) -> Optional[int]:
+    """The extracted-text limit of ``limits`` (``Limits.from_env()`` when None)."""
+    if limits is None:
+        from . import Limits
+
+        limits = Limits.from_env()
+    return getattr(limits, "max_chars", None)
+
+
+def too_much_text(name: str, count: int, limit: int, exact: bool = True) -> TooLarge:
+    """The ``TooLarge`` error for ``count`` characters of text over ``limit``."""
+    what = f"{count:,}" if exact else f"at least {count:,}"
+    return TooLarge(name, f"{what} characters of text > limit {limit:,}; "
+                          f"set ANALYZER_MAX_CHARS to raise it")
 
 
 class TextBuilder:
     """Appends text pieces and records blocks whose spans index the final text.
 
-    ``doc_key`` (usually the source sha256) makes block ids deterministic.
+    ``doc_key`` (usually the source sha256) makes block ids deterministic. With
+    ``max_chars``, ``append`` (and ``count_extra``, for text kept outside the
+    canonical text) raise ``TooLarge`` for ``name`` as soon as the total passes it.
     """
 
-    def __init__(self, doc_key: str):
+    def __init__(self, doc_key: str, max_chars: Optional[int] = None, name: str = "<input>"):
         self.doc_key = doc_key
+        self.max_chars = max_chars
+        self.name = name
         self._parts: list[str] = []
         self._len = 0
+        self._extra = 0
         self.blocks: list[Block] = []
         self.pages: list[Page] = []
 
@@ -27,9 +50,21 @@ class TextBuilder:
     def append(self, text: str) -> tuple[int, int]:
         start = self._len
         if text:
+            self._check(len(text))
             self._parts.append(text)
             self._len += len(text)
         return start, self._len
+
+    def count_extra(self, n: int) -> None:
+        """Count ``n`` characters extracted besides the canonical text (deleted text,
+        comments) against ``max_chars``."""
+        self._check(n)
+        self._extra += n
+
+    def _check(self, n: int) -> None:
+        total = self._len + self._extra + n
+        if self.max_chars is not None and total > self.max_chars:
+            raise too_much_text(self.name, total, self.max_chars, exact=False)
 
     def ensure_newline(self, count: int = 1) -> None:
         """Make the text end with at least ``count`` newlines (no-op when empty)."""
@@ -55,7 +90,16 @@ class TextBuilder:
         return "".join(self._parts)
 
     def page_for(self, offset: int) -> Optional[int]:
-        for p in self.pages:
-            if p.start <= offset < p.end:
-                return p.number
-        return self.pages[-1].number if self.pages else None
+        """Number of the page holding ``offset`` (pages are added in text order)."""
+        return page_at(self.pages, offset)
+
+
+def page_at(pages: list[Page], offset: int) -> Optional[int]:
+    """Number of the page of ``pages`` (in text order, not overlapping) that holds
+    ``offset``; the last page when none does. Binary search over the page starts."""
+    if not pages:
+        return None
+    i = bisect.bisect_right(pages, offset, key=lambda p: p.start) - 1
+    if i >= 0 and pages[i].start <= offset < pages[i].end:
+        return pages[i].number
+    return pages[-1].number

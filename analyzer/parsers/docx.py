@@ -25,13 +25,11 @@ mark is a zero-width insertion/deletion block whose ``text`` is ``"\\n"``.
 
 from __future__ import annotations
 
-from typing import Optional
-
 from lxml import etree
 
 from ..errors import Corrupt, NoText, TooLarge, UnsupportedFormat
 from ..model import Block, Format, Issue, SourceDocument
-from ._builder import TextBuilder
+from ._builder import TextBuilder, char_limit, page_at
 from .docx_body import BodyWalker
 from .docx_xml import plain_text
 from .docx_safety import Package, open_package
@@ -65,7 +63,7 @@ def _parse(pkg: Package, name: str, sha256: str, limits) -> SourceDocument:
     numbering = Numbering(pkg.xml(pkg.related(main, "/numbering", "word/numbering.xml") or ""), styles)
     rendered = body.find(f".//{W}lastRenderedPageBreak") is not None
 
-    b = TextBuilder(sha256)
+    b = TextBuilder(sha256, max_chars=char_limit(limits), name=name)
     walker = BodyWalker(b, styles, ListCounter(numbering), rendered_pages=rendered)
     walker.blocks(body)
     walker.flush_merge()
@@ -83,7 +81,7 @@ def _parse(pkg: Package, name: str, sha256: str, limits) -> SourceDocument:
     if pages:
         for block in blocks:
             if block.kind != "footnote" and block.start <= body_end:
-                block.page = _page_of(pages, block.start)
+                block.page = page_at(pages, block.start)
     return SourceDocument(source=name, format=Format.DOCX, sha256=sha256, text=text,
                           pages=pages, blocks=blocks, issues=_issues(body))
 
@@ -112,7 +110,9 @@ def _comments(walker: BodyWalker, pkg: Package, body_end: int) -> None:
         end = st.comment_ends.get(cid, st.comment_refs.get(cid, start))
         start = min(start, body_end)
         end = min(max(start, end), body_end)
-        walker.b.add_block("comment", start, end, text=plain_text(c, deleted=False),
+        text = plain_text(c, deleted=False)
+        walker.b.count_extra(len(text))
+        walker.b.add_block("comment", start, end, text=text,
                            author=c.get(W + "author"), date=c.get(W + "date"))
 
 
@@ -136,13 +136,6 @@ def _pages(b: TextBuilder, starts: list[int], body_end: int):
     for i in range(len(bounds) - 1):
         b.add_page(i + 1, bounds[i], bounds[i + 1])
     return b.pages
-
-
-def _page_of(pages, offset: int) -> Optional[int]:
-    for p in pages:
-        if p.start <= offset < p.end:
-            return p.number
-    return pages[-1].number
 
 
 def _issues(body: etree._Element) -> list[Issue]:

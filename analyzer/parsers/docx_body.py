@@ -24,12 +24,13 @@ from lxml import etree
 
 from ._builder import TextBuilder
 from .docx_xml import M_NS, has_accepted_text, is_on, plain_text, row_cells, symbol, table_rows
-from .ooxml_numbering import W, ListCounter, Styles, format_number, wattr
+from .ooxml_numbering import W, ListCounter, Styles, _int, format_number, wattr
 
 _TRANSPARENT = {W + t for t in ("hyperlink", "smartTag", "customXml", "fldSimple", "bdo", "dir")}
 _INSERTED = {W + "ins", W + "moveTo"}
 _DELETED = {W + "del", W + "moveFrom"}
 _SECTION_PAGE_TYPES = {None, "nextPage", "oddPage", "evenPage"}
+MAX_GRID_SPAN = 63  # Word tables have at most 63 columns
 
 
 @dataclass
@@ -78,6 +79,7 @@ class BodyWalker:
         if not text:
             return
         if self._sink is not None:
+            self.b.count_extra(len(text))
             self._sink.append(text)
             return
         if self._mute:
@@ -205,20 +207,20 @@ class BodyWalker:
         from_style = num_id is not None
         if numpr is not None:
             direct_num = wattr(numpr.find(W + "numId"))
-            direct_lvl = wattr(numpr.find(W + "ilvl"))
+            direct_lvl = _int(wattr(numpr.find(W + "ilvl")))
             if direct_num is not None:
                 num_id, from_style = direct_num, False
-            if direct_lvl is not None and direct_lvl.lstrip("-").isdigit():
-                ilvl = int(direct_lvl)
+            if direct_lvl is not None:
+                ilvl = direct_lvl
         if num_id is not None and ilvl is None and from_style:
             ilvl = self.counter.numbering.level_for_style(num_id, style_id)
         label = None
         if counts and num_id not in (None, "0"):
             label = self.counter.next_label(num_id, ilvl or 0)
         outline = self.styles.outline_level(style_id)
-        direct_outline = wattr(ppr.find(W + "outlineLvl")) if ppr is not None else None
-        if direct_outline is not None and direct_outline.isdigit():
-            outline = int(direct_outline)
+        direct_outline = _int(wattr(ppr.find(W + "outlineLvl"))) if ppr is not None else None
+        if direct_outline is not None and direct_outline >= 0:
+            outline = direct_outline
         if outline is not None and outline < 9:
             kind, level = "heading", outline
         elif label is not None:
@@ -239,6 +241,7 @@ class BodyWalker:
             row_del = trpr.find(W + "del") if trpr is not None else None
             if row_del is not None:
                 deleted = plain_text(tr, deleted=True)
+                self.b.count_extra(len(deleted))
                 self.add_block("deletion", self.pos(), self.pos(), text=deleted,
                                author=wattr(row_del, "author"), date=wattr(row_del, "date"))
                 continue
@@ -261,7 +264,7 @@ class BodyWalker:
                 cells.append((self._cell_children, start, end, r, col))
                 self._cell_children = None
                 self._sep = ""
-                col += int(span) if span and span.isdigit() else 1
+                col += max(1, min(_int(span) or 1, MAX_GRID_SPAN))
         self._cell_children = outer_children
         if table_start is None:
             return
@@ -331,8 +334,9 @@ class BodyWalker:
             if tag == W + "t":
                 self.emit(el.text or "")
             elif tag == W + "delText":
-                if self._sink is not None:
-                    self._sink.append(el.text or "")
+                if self._sink is not None and el.text:
+                    self.b.count_extra(len(el.text))
+                    self._sink.append(el.text)
             elif tag == W + "tab":
                 self.emit("\t")
             elif tag == W + "br":

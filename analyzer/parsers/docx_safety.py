@@ -12,7 +12,9 @@ Every failure becomes a typed ``DocumentError`` that names the file:
 from __future__ import annotations
 
 import io
+import lzma
 import posixpath
+import re
 import zipfile
 import zlib
 from typing import Optional
@@ -56,7 +58,7 @@ class Package:
             # ZipExtFile never returns more than the declared (already checked) size.
             with self.zf.open(part) as fh:
                 return fh.read()
-        except (zipfile.BadZipFile, zlib.error, EOFError, OSError, ValueError) as exc:
+        except (zipfile.BadZipFile, zlib.error, lzma.LZMAError, EOFError, OSError, ValueError) as exc:
             raise Corrupt(self.name, f"{part} cannot be decompressed: {exc}") from None
         except NotImplementedError as exc:  # unsupported compression method
             raise Corrupt(self.name, f"{part}: {exc}") from None
@@ -97,9 +99,38 @@ class Package:
 
 def parse_xml(data: bytes, name: str, part: str) -> etree._Element:
     try:
-        return etree.fromstring(data, parser=_XML_PARSER)
+        root = etree.fromstring(data, parser=_XML_PARSER)
     except etree.XMLSyntaxError as exc:
         raise Corrupt(name, f"{part} is not well-formed XML: {exc}") from None
+    if root.getroottree().docinfo.doctype:
+        drop_dtd_entities(root)
+    return root
+
+
+def remove_keeping_tail(node: etree._Element) -> None:
+    """Remove ``node`` from its parent; the text that followed it stays where it was."""
+    parent = node.getparent()
+    if node.tail:
+        prev = node.getprevious()
+        if prev is not None:
+            prev.tail = (prev.tail or "") + node.tail
+        else:
+            parent.text = (parent.text or "") + node.tail
+    parent.remove(node)
+
+
+def drop_dtd_entities(root: etree._Element) -> None:
+    """Make a tree independent of its DTD: entity references in text are removed
+    (the text around them is kept) and attribute values are stored as read.
+
+    Word never writes a DTD; a part that declares one is read as its text
+    without those entities, and serialising the element afterwards needs no DTD.
+    """
+    for ent in list(root.iter(etree.Entity)):
+        remove_keeping_tail(ent)
+    for el in root.iter(etree.Element):
+        for key, value in el.attrib.items():
+            el.set(key, value)
 
 
 def open_package(data: bytes, name: str, limits) -> Package:
@@ -166,8 +197,18 @@ def check_pages(pkg: Package, limits) -> None:
         return  # metadata only: a broken app.xml does not stop the parse
     if root is None:
         return
+    most = str(limits.max_pages)
     for el in root:
-        if etree.QName(el).localname == "Pages" and (el.text or "").strip().isdigit():
-            pages = int(el.text.strip())
-            if pages > limits.max_pages:
-                raise TooLarge(pkg.name, f"{pages:,} pages > limit {limits.max_pages:,}")
+        if not isinstance(el.tag, str) or etree.QName(el).localname != "Pages":
+            continue  # comments and processing instructions have no name
+        # ASCII digits only: "²" and other Unicode digits are no page count. A number with
+        # more digits than the limit is over it, without converting a long digit string.
+        digits = (el.text or "").strip()
+        if not re.fullmatch(r"[0-9]+", digits):
+            continue
+        digits = digits.lstrip("0") or "0"
+        if len(digits) > len(most):
+            raise TooLarge(pkg.name, f"more than {limits.max_pages:,} pages (docProps/app.xml)")
+        pages = int(digits)
+        if pages > limits.max_pages:
+            raise TooLarge(pkg.name, f"{pages:,} pages > limit {limits.max_pages:,}")

@@ -72,7 +72,7 @@ def plain_text(el: etree._Element, deleted: bool) -> str:
 
 def symbol(el: etree._Element) -> str:
     try:
-        code = int(wattr(el, "char") or "", 16)
+        code = int((wattr(el, "char") or "")[:8], 16)
     except ValueError:
         return ""
     font = (wattr(el, "font") or "").lower()
@@ -83,4 +83,6 @@ def symbol(el: etree._Element) -> str:
         if font == "symbol":
             return SYMBOL_FONT.get(code, chr(code) if 0x20 <= code < 0x7F else "")
         return ""
+    if not 0 < code <= 0x10FFFF or 0xD800 <= code <= 0xDFFF:
+        return ""  # outside Unicode, or a lone surrogate half
     return chr(code)

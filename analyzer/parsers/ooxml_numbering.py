@@ -8,6 +8,12 @@ following ``w:basedOn``). ``ListCounter.next_label`` advances the counters the
 way Word does: one counter set per abstract definition, shared by every
 ``w:num`` that points to it, restarted by ``w:startOverride``; deeper levels
 restart when a shallower level is used (unless ``w:lvlRestart`` says otherwise).
+
+Hostile definitions stay cheap: start values are clamped to what Word accepts
+(0..``MAX_START``), counters saturate at ``MAX_COUNTER``, only levels 0-8 exist,
+``w:lvlText`` is read up to ``MAX_LEVEL_TEXT`` characters, every formatter
+works in time proportional to its (capped) output, labels are cut at
+``MAX_LABEL_CHARS`` and ``basedOn`` chains are followed ``MAX_STYLE_DEPTH`` deep.
 """
 
 from __future__ import annotations
@@ -25,16 +31,45 @@ BULLET = "\u2022"
 _HEADING_NAME = re.compile(r"^heading\s*([1-9])$", re.IGNORECASE)
 _PLACEHOLDER = re.compile(r"%([1-9])")
 
+MAX_START = 32767            # Word's largest w:start / w:startOverride
+MAX_COUNTER = 2**31 - 1      # counters stop here (ST_DecimalNumber is a 32-bit integer)
+MAX_LEVELS = 9               # list levels 0..8
+MAX_LEVEL_TEXT = 64          # characters of w:lvlText that are read
+MAX_LABEL_CHARS = 64         # longest list label produced
+MAX_STYLE_DEPTH = 64         # basedOn links followed
+
 
 def wattr(el: Optional[etree._Element], attr: str = "val") -> Optional[str]:
     return None if el is None else el.get(W + attr)
 
 
 def _int(value: Optional[str]) -> Optional[int]:
+    """An integer attribute; None when missing or not a (reasonably sized) integer."""
+    if value is None or len(value) > 32:
+        return None
     try:
-        return int(value) if value is not None else None
+        return int(value)
     except ValueError:
         return None
+
+
+def _start(value: Optional[str]) -> Optional[int]:
+    """A start value as Word uses it: an integer clamped to 0..MAX_START."""
+    if value is None:
+        return None
+    v = value.strip()
+    if re.fullmatch(r"[+-]?[0-9]+", v, re.ASCII) is None:
+        return None
+    if v.startswith("-"):
+        return 0
+    digits = v.lstrip("+").lstrip("0")
+    return MAX_START if len(digits) > 5 else min(int(digits or "0"), MAX_START)
+
+
+def _level_index(value: Optional[str]) -> Optional[int]:
+    """A list level 0..8 from an ilvl attribute (missing means 0); None when out of range."""
+    n = _int(value) if value is not None else 0
+    return n if n is not None and 0 <= n < MAX_LEVELS else None
 
 
 # --------------------------------------------------------------------------- styles
@@ -56,6 +91,7 @@ class Styles:
     def __init__(self, root: Optional[etree._Element]):
         self.by_id: dict[str, Style] = {}
         self.default_paragraph: Optional[str] = None
+        self._memo: dict[tuple[str, Optional[str]], object] = {}
         if root is None:
             return
         for el in root.iter(W + "style"):
@@ -79,28 +115,40 @@ class Styles:
                 self.default_paragraph = sid
 
     def chain(self, style_id: Optional[str]) -> list[Style]:
-        """The style and its ``basedOn`` ancestors (cycles cut)."""
+        """The style and its ``basedOn`` ancestors (cycles cut, ``MAX_STYLE_DEPTH`` at most)."""
         out: list[Style] = []
         seen: set[str] = set()
         sid = style_id if style_id in self.by_id else self.default_paragraph
-        while sid and sid in self.by_id and sid not in seen:
+        while sid and sid in self.by_id and sid not in seen and len(out) < MAX_STYLE_DEPTH:
             seen.add(sid)
             out.append(self.by_id[sid])
             sid = self.by_id[sid].based_on
         return out
 
+    def _cached(self, what: str, style_id: Optional[str], compute):
+        key = (what, style_id)
+        if key not in self._memo:
+            self._memo[key] = compute(style_id)
+        return self._memo[key]
+
     def name(self, style_id: Optional[str]) -> Optional[str]:
-        chain = self.chain(style_id)
-        return chain[0].name if chain else style_id
+        sid = style_id if style_id in self.by_id else self.default_paragraph
+        return self.by_id[sid].name if sid in self.by_id else style_id
 
     def numbering(self, style_id: Optional[str]) -> tuple[Optional[str], Optional[int]]:
         """(numId, ilvl) the style chain attaches, first definition wins."""
+        return self._cached("numbering", style_id, self._numbering)
+
+    def _numbering(self, style_id: Optional[str]) -> tuple[Optional[str], Optional[int]]:
         for st in self.chain(style_id):
             if st.num_id is not None:
                 return st.num_id, st.ilvl
         return None, None
 
     def outline_level(self, style_id: Optional[str]) -> Optional[int]:
+        return self._cached("outline", style_id, self._outline_level)
+
+    def _outline_level(self, style_id: Optional[str]) -> Optional[int]:
         for st in self.chain(style_id):
             m = _HEADING_NAME.match(st.name.strip())
             if m:
@@ -130,6 +178,20 @@ class Level:
     suffix: str = "\t"
     pstyle: Optional[str] = None
 
+    def __post_init__(self):
+        self.start = max(0, min(self.start, MAX_START))
+        self.text = self.text[:MAX_LEVEL_TEXT]
+        # lvlText split once into literal pieces and 0-based level references.
+        self.tokens: list = []
+        pos = 0
+        for m in _PLACEHOLDER.finditer(self.text):
+            if m.start() > pos:
+                self.tokens.append(self.text[pos:m.start()])
+            self.tokens.append(int(m.group(1)) - 1)
+            pos = m.end()
+        if pos < len(self.text):
+            self.tokens.append(self.text[pos:])
+
     @classmethod
     def from_xml(cls, el: etree._Element) -> "Level":
         lvl_text = el.find(W + "lvlText")
@@ -139,7 +201,7 @@ class Level:
         if el.find(W + "lvlPicBulletId") is not None:
             fmt = "bullet"
         return cls(
-            start=_int(wattr(el.find(W + "start"))) or 0,
+            start=_start(wattr(el.find(W + "start"))) or 0,
             fmt=fmt,
             text=wattr(lvl_text) if lvl_text is not None and wattr(lvl_text) is not None else "",
             is_lgl=lgl is not None and wattr(lgl) not in ("0", "false", "off"),
@@ -147,6 +209,9 @@ class Level:
             suffix={"tab": "\t", "space": " ", "nothing": ""}.get(suff, "\t"),
             pstyle=wattr(el.find(W + "pStyle")),
         )
+
+
+_DEFAULT_LEVEL = Level()
 
 
 @dataclass
@@ -162,6 +227,7 @@ class Numbering:
     def __init__(self, root: Optional[etree._Element], styles: Styles):
         self.abstract: dict[str, dict[int, Level]] = {}
         self.nums: dict[str, NumInstance] = {}
+        self._style_alias: dict[str, str] = {}
         if root is None:
             return
         style_links: dict[str, str] = {}
@@ -170,9 +236,12 @@ class Numbering:
             aid = an.get(W + "abstractNumId")
             if aid is None:
                 continue
-            self.abstract[aid] = {
-                _int(lvl.get(W + "ilvl")) or 0: Level.from_xml(lvl) for lvl in an.findall(W + "lvl")
-            }
+            levels: dict[int, Level] = {}
+            for lvl in an.findall(W + "lvl"):
+                ilvl = _level_index(lvl.get(W + "ilvl"))
+                if ilvl is not None:
+                    levels[ilvl] = Level.from_xml(lvl)
+            self.abstract[aid] = levels
             if wattr(an.find(W + "styleLink")):
                 style_links[wattr(an.find(W + "styleLink"))] = aid
             if wattr(an.find(W + "numStyleLink")):
@@ -184,8 +253,10 @@ class Numbering:
                 continue
             inst = NumInstance(aid)
             for ov in num.findall(W + "lvlOverride"):
-                ilvl = _int(ov.get(W + "ilvl")) or 0
-                so = _int(wattr(ov.find(W + "startOverride")))
+                ilvl = _level_index(ov.get(W + "ilvl"))
+                if ilvl is None:
+                    continue
+                so = _start(wattr(ov.find(W + "startOverride")))
                 if so is not None:
                     inst.start_overrides[ilvl] = so
                 lvl = ov.find(W + "lvl")
@@ -260,7 +331,7 @@ class ListCounter:
                 counters.pop(lv, None)
                 pending[lv] = start
         if ilvl in counters:
-            counters[ilvl] += 1
+            counters[ilvl] = min(counters[ilvl] + 1, MAX_COUNTER)
         else:
             counters[ilvl] = pending.pop(ilvl, level.start)
         for deeper in [k for k in counters if k > ilvl]:
@@ -272,20 +343,34 @@ class ListCounter:
         if level.fmt == "none" and "%" not in level.text:
             text = level.text
         else:
-            def value(m: re.Match) -> str:
-                k = int(m.group(1)) - 1
-                lv = levels.get(k, Level())
-                # A shallower level never used shows one less than its start, as Word
-                # does ("0.1" for a level-2 item before any level-1 item).
-                n = counters[k] if k in counters else pending.get(k, lv.start) - 1
-                fmt = "decimal" if level.is_lgl and lv.fmt not in ("none",) else lv.fmt
-                return format_number(n, fmt)
-
-            text = _PLACEHOLDER.sub(value, level.text)
-        text = text.strip()
+            text = self._label_text(level, levels, counters, pending)
+        text = text.strip()[:MAX_LABEL_CHARS]
         if not text:
             return None
         return ListLabel(text, level.suffix, False, ilvl)
+
+    @staticmethod
+    def _label_text(level: Level, levels: dict[int, Level], counters: dict[int, int],
+                    pending: dict[int, int]) -> str:
+        """``level``'s lvlText with each %N replaced by level N's number, cut a little
+        past ``MAX_LABEL_CHARS`` (leading blanks are stripped afterwards)."""
+        budget = 2 * MAX_LABEL_CHARS
+        parts: list[str] = []
+        for tok in level.tokens:
+            if budget <= 0:
+                break
+            if isinstance(tok, str):
+                piece = tok[:budget]
+            else:
+                lv = levels.get(tok, _DEFAULT_LEVEL)
+                # A shallower level never used shows one less than its start, as Word
+                # does ("0.1" for a level-2 item before any level-1 item).
+                n = counters[tok] if tok in counters else pending.get(tok, lv.start) - 1
+                fmt = "decimal" if level.is_lgl and lv.fmt not in ("none",) else lv.fmt
+                piece = format_number(n, fmt, budget)
+            parts.append(piece)
+            budget -= len(piece)
+        return "".join(parts)
 
 
 # -------------------------------------------------------------------------- formats
@@ -299,31 +384,42 @@ _ORDINAL_WORDS = ("zeroth first second third fourth fifth sixth seventh eighth n
                   "eighteenth nineteenth twentieth").split()
 
 
-def roman(n: int) -> str:
-    out = []
-    for value, sym in _ROMAN:
-        while n >= value:
-            out.append(sym)
-            n -= value
-    return "".join(out)
-
-
-def letters(n: int) -> str:
-    """Word's alphabetic numbering: a..z, aa..zz, aaa..."""
-    if n <= 0:
+def roman(n: int, limit: int = MAX_LABEL_CHARS) -> str:
+    """Lower-case roman numeral (thousands as repeated "m"), at most ``limit`` characters."""
+    if n <= 0 or limit <= 0:
         return ""
-    return chr(ord("a") + (n - 1) % 26) * ((n - 1) // 26 + 1)
+    thousands, n = divmod(n, 1000)
+    out = ["m" * min(thousands, limit)]
+    for value, sym in _ROMAN[1:]:
+        count, n = divmod(n, value)
+        out.append(sym * count)
+    return "".join(out)[:limit]
 
 
-def format_number(n: int, fmt: str) -> str:
+def letters(n: int, limit: int = MAX_LABEL_CHARS) -> str:
+    """Word's alphabetic numbering: a..z, aa..zz, aaa..., at most ``limit`` characters."""
+    if n <= 0 or limit <= 0:
+        return ""
+    repeat, index = divmod(n - 1, 26)
+    return chr(ord("a") + index) * min(repeat + 1, limit)
+
+
+def format_number(n: int, fmt: str, limit: int = MAX_LABEL_CHARS) -> str:
+    """``n`` in the numFmt ``fmt``, at most ``limit`` characters; ``n`` is first
+    clamped to +-``MAX_COUNTER``, so every format costs time in its output only."""
+    n = max(-MAX_COUNTER, min(n, MAX_COUNTER))
+    return _format_number(n, fmt, limit)[:max(limit, 0)]
+
+
+def _format_number(n: int, fmt: str, limit: int) -> str:
     if fmt in ("lowerLetter",):
-        return letters(n)
+        return letters(n, limit)
     if fmt in ("upperLetter",):
-        return letters(n).upper()
+        return letters(n, limit).upper()
     if fmt == "lowerRoman":
-        return roman(n)
+        return roman(n, limit)
     if fmt == "upperRoman":
-        return roman(n).upper()
+        return roman(n, limit).upper()
     if fmt == "decimalZero":
         return f"{n:02d}"
     if fmt == "ordinal":

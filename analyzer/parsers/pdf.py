@@ -27,7 +27,7 @@ from typing import Optional
 
 from ..errors import Corrupt, DocumentError, Encrypted, NoText, TooLarge
 from ..model import Format, Issue, SourceDocument
-from ._builder import TextBuilder
+from ._builder import TextBuilder, char_limit, too_much_text
 from .pdf_cleanup import (Line, continues_paragraph, hyphenated_words, join_lines, normalize_line,
                           paragraphs, remove_running_lines)
 
@@ -37,6 +37,7 @@ ENGINES = ("pdfplumber", "pypdf")
 DEFAULT_ENGINE = "pdfplumber"
 MIN_PAGE_CHARS = 20  # fewer non-space characters than this: the page has no text layer
 PARAGRAPH_SEP = "\n\n"
+JOIN_TAIL = 1000  # characters of a paragraph's end that decide how the next page's text joins it
 
 
 def pdf_engine(engine: Optional[str] = None) -> str:
@@ -101,8 +102,24 @@ def _gap_flags(tops: list[float], heights: list[float]) -> list[bool]:
     return flags
 
 
-def _extract_pdfplumber(data: bytes) -> list[list[Line]]:
+class _CharBudget:
+    """Counts extracted characters page by page; ``TooLarge`` once past ``limit``."""
+
+    def __init__(self, name: str, limit: Optional[int]):
+        self.name, self.limit, self.total = name, limit, 0
+
+    def page(self, lines: list[Line]) -> None:
+        self.total += sum(len(line.text) for line in lines)
+        if self.limit is not None and self.total > self.limit:
+            raise too_much_text(self.name, self.total, self.limit, exact=False)
+
+
+def _extract_pdfplumber(data: bytes, budget: Optional[_CharBudget] = None) -> list[list[Line]]:
     import pdfplumber
+
+    from .pdf_cmap_limit import install
+
+    install()
 
     pages: list[list[Line]] = []
     with pdfplumber.open(io.BytesIO(data)) as pdf:
@@ -113,10 +130,12 @@ def _extract_pdfplumber(data: bytes) -> list[list[Line]]:
             gaps = _gap_flags(tops, heights)
             pages.append([Line(r["text"], gap=g) for r, g in zip(raw, gaps)])
             page.close()
+            if budget is not None:
+                budget.page(pages[-1])
     return pages
 
 
-def _extract_pypdf(reader) -> list[list[Line]]:
+def _extract_pypdf(reader, budget: Optional[_CharBudget] = None) -> list[list[Line]]:
     pages: list[list[Line]] = []
     for page in reader.pages:
         lines: list[Line] = []
@@ -128,15 +147,22 @@ def _extract_pypdf(reader) -> list[list[Line]]:
             else:
                 gap = bool(lines)
         pages.append(lines)
+        if budget is not None:
+            budget.page(lines)
     return pages
 
 
-def extract_lines(data: bytes, name: str, engine: str, reader) -> list[list[Line]]:
-    """Raw lines per page from the chosen engine; library failures become Corrupt."""
+def extract_lines(data: bytes, name: str, engine: str, reader,
+                  max_chars: Optional[int] = None) -> list[list[Line]]:
+    """Raw lines per page from the chosen engine; library failures become Corrupt.
+    With ``max_chars``, extraction stops with ``TooLarge`` after the page that passes it."""
+    budget = _CharBudget(name, max_chars)
     try:
         if engine == "pypdf":
-            return _extract_pypdf(reader)
-        return _extract_pdfplumber(data)
+            return _extract_pypdf(reader, budget)
+        return _extract_pdfplumber(data, budget)
+    except DocumentError:
+        raise
     except Exception as exc:
         if type(exc).__name__ in {"PDFPasswordIncorrect", "PDFEncryptionError"}:
             raise Encrypted(name, "a password is required to open it") from None
@@ -253,7 +279,8 @@ def parse_pdf(data: bytes, *, name: str, sha256: str, limits, engine: Optional[s
     """Parse a PDF into a ``SourceDocument`` with pages, page blocks and paragraph blocks."""
     engine = pdf_engine(engine)
     reader, n_pages = _open_checked(data, name, limits)
-    raw = extract_lines(data, name, engine, reader)
+    limit = char_limit(limits)
+    raw = extract_lines(data, name, engine, reader, max_chars=limit)
     issues: list[Issue] = _unmapped_glyphs(raw)
     pages = _normalize_pages(raw)
     ocr_done = _ocr_missing(data, name, pages, issues, reader)
@@ -261,10 +288,36 @@ def parse_pdf(data: bytes, *, name: str, sha256: str, limits, engine: Optional[s
         raise NoText(name, "no page has text: blank, or scanned without OCR available or readable")
     pages, _ = remove_running_lines(pages)
     keep = hyphenated_words(pages)
-    b = TextBuilder(sha256)
+    b = TextBuilder(sha256, max_chars=limit, name=name)
     _write_pages(b, [paragraphs(lines, keep) for lines in pages], ocr_done, keep)
     return SourceDocument(source=name, format=Format.PDF, sha256=sha256, text=b.text(),
                           pages=b.pages, blocks=b.blocks, issues=issues)
+
+
+class _RunOn:
+    """A paragraph being joined across page breaks. Only its last ``JOIN_TAIL``
+    characters take part in each join, so a paragraph running over many pages is
+    built in linear time."""
+
+    def __init__(self, text: str, first: int):
+        self.head: list[str] = []
+        self.head_len = 0
+        self.tail = text
+        self.first = first
+        self.breaks: list[tuple[int, int]] = []
+
+    def join(self, par: str, p_idx: int, keep: set[str]) -> None:
+        joined = join_lines(self.tail, par, keep)
+        self.breaks.append((p_idx, self.head_len + len(joined) - len(par)))
+        if len(joined) > JOIN_TAIL:
+            cut = len(joined) - JOIN_TAIL
+            self.head.append(joined[:cut])
+            self.head_len += cut
+            joined = joined[cut:]
+        self.tail = joined
+
+    def done(self) -> tuple[str, int, list[tuple[int, int]]]:
+        return "".join(self.head) + self.tail, self.first, self.breaks
 
 
 def _write_pages(b: TextBuilder, page_pars: list[list[str]], ocr_done: set[int], keep: set[str]) -> None:
@@ -272,14 +325,17 @@ def _write_pages(b: TextBuilder, page_pars: list[list[str]], ocr_done: set[int],
     # Paragraphs that run on over a page break are joined first: each entry is
     # (text, page index where it starts, [(page index, offset in text where that page starts)]).
     merged: list[tuple[str, int, list[tuple[int, int]]]] = []
+    run: Optional[_RunOn] = None
     for p_idx, pars in enumerate(page_pars):
         for k, par in enumerate(pars):
-            if k == 0 and merged and continues_paragraph(merged[-1][0], par):
-                text, first, breaks = merged[-1]
-                joined = join_lines(text, par, keep)
-                merged[-1] = (joined, first, breaks + [(p_idx, len(joined) - len(par))])
-            else:
-                merged.append((par, p_idx, []))
+            if k == 0 and run is not None and continues_paragraph(run.tail, par):
+                run.join(par, p_idx, keep)
+                continue
+            if run is not None:
+                merged.append(run.done())
+            run = _RunOn(par, p_idx)
+    if run is not None:
+        merged.append(run.done())
     page_start: dict[int, int] = {}
     for text, first, breaks in merged:
         if b.offset:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import math
 import re
+import string
 import unicodedata
 from collections import Counter
 from dataclasses import dataclass
@@ -186,7 +187,10 @@ _COMPOUND_PREFIXES = {
     "ex", "third", "well", "long", "short", "full", "part", "high", "low", "first", "second",
     "end", "on", "off", "re", "mid", "inter", "intra", "over", "under", "out", "year", "day",
 }
-_WORD_TAIL = re.compile(r"([A-Za-z]+)-$")
+# A word broken by a line-end hyphen is looked for in this many characters of the paragraph's
+# end; a longer run of letters is read only as far as that (it is no compound prefix either way).
+WORD_TAIL_CHARS = 200
+_ASCII_LETTERS = string.ascii_letters
 _WORD_HEAD = re.compile(r"^([a-z]+)")
 
 
@@ -226,6 +230,28 @@ def starts_new_paragraph(prev: str, cur: Line, full: int) -> bool:
     return False
 
 
+def _joint(prev: str, nxt: str, keep_hyphen: set[str], soft: bool = False) -> tuple[int, str]:
+    """How ``nxt`` joins a paragraph ending in ``prev``: the number of characters to drop
+    from the paragraph's end (0 or 1, the line-end hyphen) and the separator.
+
+    Only the last ``WORD_TAIL_CHARS`` characters of ``prev`` are looked at, so ``prev``
+    may be just the paragraph's tail: a join costs the same however long the paragraph is.
+    """
+    if soft:
+        return 0, ""
+    if prev.endswith("-") and not prev.endswith("--"):
+        before = prev[max(0, len(prev) - WORD_TAIL_CHARS):-1]
+        word = before[len(before.rstrip(_ASCII_LETTERS)):]
+        if word:
+            head = _WORD_HEAD.match(nxt)
+            if head is None:
+                return 0, ""  # "Multi-" + "Modality", "pre-" + "2020"
+            if word.lower() in _COMPOUND_PREFIXES or f"{word}-{head.group(1)}".lower() in keep_hyphen:
+                return 0, ""
+            return 1, ""
+    return 0, " "
+
+
 def join_lines(prev: str, nxt: str, keep_hyphen: set[str], soft: bool = False) -> str:
     """Join two wrapped lines of one paragraph, undoing line-end hyphenation.
 
@@ -233,18 +259,8 @@ def join_lines(prev: str, nxt: str, keep_hyphen: set[str], soft: bool = False) -
     form is not a known compound); "Multi-" + "Modality" -> "Multi-Modality";
     a soft hyphen at the line end always joins.
     """
-    if soft:
-        return prev + nxt
-    m = _WORD_TAIL.search(prev)
-    if m and prev.endswith("-") and not prev.endswith("--"):
-        head = _WORD_HEAD.match(nxt)
-        word = m.group(1)
-        if head is None:
-            return prev + nxt  # "Multi-" + "Modality", "pre-" + "2020"
-        if word.lower() in _COMPOUND_PREFIXES or f"{word}-{head.group(1)}".lower() in keep_hyphen:
-            return prev + nxt
-        return prev[:-1] + nxt
-    return prev + " " + nxt
+    cut, sep = _joint(prev, nxt, keep_hyphen, soft)
+    return (prev[:-1] if cut else prev) + sep + nxt
 
 
 _HYPHENATED = re.compile(r"\b([A-Za-z]+-[a-z]+)\b")
@@ -261,19 +277,30 @@ def hyphenated_words(pages: list[list[Line]]) -> set[str]:
 
 
 def paragraphs(lines: list[Line], keep_hyphen: set[str]) -> list[str]:
-    """Group a page's lines into paragraphs; wrapped lines are joined with a space."""
+    """Group a page's lines into paragraphs; wrapped lines are joined with a space.
+
+    A paragraph is built from its pieces, and each join looks only at the paragraph's
+    last ``WORD_TAIL_CHARS`` characters, so the work is linear in the page's text."""
     full = typical_length(lines)
-    out: list[str] = []
+    out: list[list[str]] = []
+    tail = ""  # the current paragraph's last WORD_TAIL_CHARS characters (or all of it)
     prev: Line | None = None
     for line in lines:
         if not line.text:
             continue
         if prev is not None and (prev.soft_hyphen or not starts_new_paragraph(prev.text, line, full)):
-            out[-1] = join_lines(out[-1], line.text, keep_hyphen, prev.soft_hyphen)
+            cut, sep = _joint(tail, line.text, keep_hyphen, prev.soft_hyphen)
+            pieces = out[-1]
+            if cut:
+                pieces[-1] = pieces[-1][:-1]
+                tail = tail[:-1]
+            pieces += [sep, line.text] if sep else [line.text]
+            tail = (tail + sep + line.text)[-WORD_TAIL_CHARS:]
         else:
-            out.append(line.text)
+            out.append([line.text])
+            tail = line.text[-WORD_TAIL_CHARS:]
         prev = line
-    return out
+    return ["".join(pieces) for pieces in out]
 
 
 def continues_paragraph(prev_par: str, next_par: str) -> bool:

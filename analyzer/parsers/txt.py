@@ -6,7 +6,7 @@ import re
 
 from ..errors import Corrupt, NoText
 from ..model import Format, SourceDocument
-from ._builder import TextBuilder
+from ._builder import TextBuilder, char_limit, too_much_text
 
 _LINE = re.compile(r"[^\n\f]*[\n\f]?")  # a line ends at a newline or a form feed
 
@@ -51,8 +51,32 @@ def decode(data: bytes, name: str) -> str:
     return str(best)
 
 
+def min_chars(data: bytes) -> int:
+    """A lower bound on the characters ``data`` decodes to, found without decoding:
+    exact for ASCII and UTF-32; otherwise no supported encoding (UTF-8/16/32,
+    single-byte or CJK multi-byte) spends more than four bytes on a character."""
+    if data.startswith((b"\xff\xfe\x00\x00", b"\x00\x00\xfe\xff")):
+        return (len(data) - 4) // 4
+    if data.isascii():
+        return len(data)
+    return len(data) // 4
+
+
+def check_chars(data: bytes, name: str, limit) -> None:
+    """Refuse text that must exceed ``limit`` characters before it is decoded."""
+    if limit is None or len(data) <= limit:
+        return  # no encoding gives more characters than bytes
+    n = min_chars(data)
+    if n > limit:
+        raise too_much_text(name, n, limit, exact=data.isascii())
+
+
 def parse_txt(data: bytes, *, name: str, sha256: str, limits=None) -> SourceDocument:
+    limit = char_limit(limits)
+    check_chars(data, name, limit)
     text = decode(data, name)
+    if limit is not None and len(text) > limit:
+        raise too_much_text(name, len(text), limit)
     if not text.strip():
         raise NoText(name)
     b = TextBuilder(sha256)

@@ -1,6 +1,10 @@
 """Batch page: several files or a zip; portfolio matrix (contracts x categories); findings table; exports.
 
 A file that cannot be analyzed gets a row with its error; the others go on.
+All uploads of a batch share one budget of files and uncompressed bytes
+(``UploadLimits.max_batch_files`` / ``max_batch_bytes``); the extracted files of
+the current batch are the only ones a session keeps. File names and evidence
+are shown in tables or as escaped HTML, never through Markdown.
 """
 
 from __future__ import annotations
@@ -14,7 +18,9 @@ import streamlit as st
 
 from ..errors import AnalyzerError
 from ..report import SEVERITY_ORDER
-from ..uploads import UploadLimits, collect, human_size
+from ..uploads import Collected, UploadLimits, collect, human_size
+from . import highlight
+from .highlight import md_escape
 from .state import AUTO, classifier, one_line_error, playbook_choices, remember, store
 
 log = logging.getLogger(__name__)
@@ -40,7 +46,7 @@ def _analyze_all(files, skipped, spec) -> tuple[list[dict], list[dict]]:
     bar = st.progress(0.0, text="Starting…")
     clf = classifier()
     for i, up in enumerate(files):
-        bar.progress(i / max(1, len(files)), text=f"Analyzing {up.name} ({i + 1}/{len(files)})")
+        bar.progress(i / max(1, len(files)), text=f"Analyzing {md_escape(up.name)} ({i + 1}/{len(files)})")
         try:
             report = analyze(up.data, filename=up.name, playbook=spec, classifier=clf)
         except Exception as exc:  # one bad file must not stop the batch
@@ -85,6 +91,8 @@ def _matrix(frame) -> None:
 def _findings_table(findings: list[dict]) -> None:
     import pandas as pd
 
+    from ..portfolio import csv_text
+
     if not findings:
         st.info("No findings in the analyzed files.")
         return
@@ -100,7 +108,7 @@ def _findings_table(findings: list[dict]) -> None:
         mask &= table["file"].isin(files)
     shown = table[mask].sort_values(["severity", "file"], key=lambda s: s.map(SEVERITY_ORDER) if s.name == "severity" else s)
     st.dataframe(shown, hide_index=True, width="stretch", key="batch_findings")
-    st.download_button("Findings CSV", data=shown.to_csv(index=False), file_name="findings.csv", mime="text/csv",
+    st.download_button("Findings CSV", data=csv_text(shown), file_name="findings.csv", mime="text/csv",
                        key="dl_findings_csv")
 
 
@@ -118,6 +126,34 @@ def _exports(rows: list[dict]) -> None:
     c3.download_button("Heatmap HTML", data=heat, file_name="summary.html", mime="text/html", key="dl_heatmap")
 
 
+def _upload_key(u) -> tuple:
+    """Identity of one uploaded file: Streamlit's file id, or the content hash when there is none."""
+    ident = getattr(u, "file_id", None) or hashlib.sha256(u.getvalue()).hexdigest()
+    return (u.name, ident, u.size)
+
+
+def _collect(uploaded, limits: UploadLimits) -> Collected:
+    """The files of the current uploads, extracted once per set of uploads.
+
+    All uploads draw on one budget, and only the latest batch is kept, so a
+    session never holds more than the batch limits however often the page reruns.
+    """
+    memory = store("batch_collected")
+    key = (tuple(_upload_key(u) for u in uploaded), limits)
+    if memory.get("key") != key:
+        memory.clear()  # the previous batch's extracted files are released first
+        memory["got"] = collect([(u.name, u.getvalue()) for u in uploaded], limits)
+        memory["key"] = key
+    return memory["got"]
+
+
+def _refused(got: Collected) -> None:
+    if not got.skipped:
+        return
+    with st.expander(f"{len(got.skipped)} file(s) not analyzed", expanded=False):
+        st.html("<ul>" + "".join(f"<li>{highlight.esc(s)}</li>" for s in got.skipped) + "</ul>")
+
+
 def render() -> None:
     from ..portfolio import portfolio_frame
 
@@ -127,11 +163,13 @@ def render() -> None:
     uploaded = st.file_uploader(
         "Contracts (DOCX, PDF, TXT) or a zip of them", type=["docx", "pdf", "txt", "zip"],
         accept_multiple_files=True, key="batch_upload",
-        help=f"Up to {human_size(limits.max_file_bytes)} per file; zips up to {limits.max_zip_members} files. "
+        help=f"Up to {human_size(limits.max_file_bytes)} per file; zips up to {limits.max_zip_members} files; "
+             f"{limits.max_batch_files} files and {human_size(limits.max_batch_bytes)} in all. "
              "Everything is analyzed on this machine.")
-    got = collect([(u.name, u.getvalue()) for u in uploaded], limits) if uploaded else None
+    got = _collect(uploaded, limits) if uploaded else None
     kept = remember("batch", re_entered, got)
     if kept is None:
+        store("batch_collected").clear()
         st.info("Upload several contracts, or one zip archive, to build a portfolio view.")
         return
     if got is None:
@@ -145,6 +183,7 @@ def render() -> None:
                                         + [str(s) for s in got.skipped]).encode()).hexdigest()
     results = store("batch")
     st.caption(f"{len(got.files)} file(s) to analyze" + (f", {len(got.skipped)} refused" if got.skipped else ""))
+    _refused(got)
     if digest not in results:
         if not st.button(f"Analyze {len(got.files)} file(s)", type="primary", key="batch_run"):
             return

@@ -1,4 +1,8 @@
-"""Clause map: the outline with labels; the selected clause's text, evidence, entities and defined terms."""
+"""Clause map: the outline with labels; the selected clause's text, evidence, entities and defined terms.
+
+Clause text, headings and terms are shown as escaped HTML (``st.html``) or in
+tables and select boxes, which show plain text; never through Markdown.
+"""
 
 from __future__ import annotations
 
@@ -8,7 +12,7 @@ import streamlit as st
 
 from ..model import Report
 from . import highlight
-from .findings import clause_title, md_escape
+from .findings import clause_title
 
 ENTITY_TYPES_HIDDEN = {"term_use"}
 
@@ -46,18 +50,19 @@ def render_clause_map(report: Report) -> None:
         pages = ""
         if clause.page_start:
             pages = f" · p. {clause.page_start}" + (f"–{clause.page_end}" if clause.page_end not in (None, clause.page_start) else "")
-        st.markdown(f"**{md_escape(clause_title(clause, by_id))}** · {clause.kind}{pages}")
+        st.html(f'<p class="ca-line"><b>{highlight.esc(clause_title(clause, by_id))}</b> · '
+                f'{highlight.esc(clause.kind)}{highlight.esc(pages)}</p>')
         labels = sorted(by_clause.get(clause.id, []), key=lambda lab: -lab.confidence)
         if labels:
             best: dict[str, float] = {}
             for lab in labels:
                 best[lab.category] = max(best.get(lab.category, 0.0), lab.confidence)
-            st.markdown(highlight.chips([f"{cat} {conf:.2f}" for cat, conf in best.items()]), unsafe_allow_html=True)
+            st.html(highlight.chips([f"{cat} {conf:.2f}" for cat, conf in best.items()]))
         inside = [e for e in report.entities if clause.start <= e.start and e.end <= clause.end]
         marks = [highlight.Mark(lab.start, lab.end, "ev", lab.category) for lab in labels]
         marks += [highlight.Mark(e.start, e.end, "def" if e.type == "defined_term" else "ent", e.type)
                   for e in inside if e.type not in ENTITY_TYPES_HIDDEN]
-        st.markdown(highlight.block(report.text, clause.start, clause.end, marks), unsafe_allow_html=True)
+        st.html(highlight.block(report.text, clause.start, clause.end, marks))
         st.caption("Yellow: evidence sentences for the labels · blue underline: extracted entities · "
                    "green dashes: terms defined here")
         shown = [e for e in inside if e.type not in ENTITY_TYPES_HIDDEN and e.type != "defined_term"]
@@ -70,6 +75,6 @@ def render_clause_map(report: Report) -> None:
         if defined or used:
             st.markdown("**Defined terms**")
             if defined:
-                st.markdown("Defined here: " + highlight.chips(defined), unsafe_allow_html=True)
+                st.html('<p class="ca-line">Defined here: ' + highlight.chips(defined) + "</p>")
             if used:
-                st.markdown("Used here: " + highlight.chips(used), unsafe_allow_html=True)
+                st.html('<p class="ca-line">Used here: ' + highlight.chips(used) + "</p>")

@@ -2,17 +2,18 @@
 
 Decisions and edited texts live in ``st.session_state`` (per document hash and
 finding id), so they survive reruns, playbook changes and page switches.
+Document text (evidence, clause headings, messages, suggestions) is shown as
+escaped HTML with ``st.html``, never through Markdown (see ``highlight``).
 """
 
 from __future__ import annotations
-
-import re
 
 import streamlit as st
 
 from ..model import Clause, Finding, Report
 from ..report import SEVERITY_ORDER
 from . import highlight
+from .highlight import md_escape
 from .state import store
 
 DECISIONS = ["Pending", "Accept", "Reject"]
@@ -34,11 +35,6 @@ def clause_title(c: Clause | None, by_id: dict[str, Clause] | None = None) -> st
         number = parent.number.rstrip(".") + number
         parent = by_id.get(parent.parent_id) if parent.parent_id else None
     return " ".join(x for x in (number, c.heading or "") if x).strip() or f"({c.kind})"
-
-
-def md_escape(text: str) -> str:
-    """Text shown through Markdown without being read as Markdown (lists, emphasis, links)."""
-    return re.sub(r"([\\`*_{}\[\]()#+\-.!|>~<$])", r"\\\1", text)
 
 
 def _keys(sha: str, fid: str) -> tuple[str, str]:
@@ -81,10 +77,10 @@ def _suggestion(report: Report, f: Finding, clauses: dict[str, Clause]) -> None:
         st.session_state[text_key] = texts.get(f.id, s.text)
     where = ""
     if s.action == "insert" and s.after_clause_id in clauses:
-        where = f" after {md_escape(clause_title(clauses[s.after_clause_id], clauses))}"
-    st.markdown(f"**Suggested language** — {ACTION_TEXT.get(s.action, s.action)}{where}:")
+        where = f" after {clause_title(clauses[s.after_clause_id], clauses)}"
+    st.html(highlight.line(f"— {ACTION_TEXT.get(s.action, s.action)}{where}:", strong="Suggested language"))
     if s.action in ("replace", "delete") and s.start is not None and s.end is not None:
-        st.caption("Current text: " + md_escape(" ".join(report.text[s.start:s.end].split())[:400]))
+        st.html(highlight.note(" ".join(report.text[s.start:s.end].split())[:400], strong="Current text:"))
     if s.action != "delete":
         st.text_area("Suggested language (editable)", key=text_key, height=110, label_visibility="collapsed")
     cols = st.columns([3, 2])
@@ -93,20 +89,22 @@ def _suggestion(report: Report, f: Finding, clauses: dict[str, Clause]) -> None:
     with cols[1]:
         if s.fallback_text and s.action != "delete":
             st.button("Use fallback language", key=f"fb:{sha[:16]}:{f.id}", on_click=_use_fallback,
-                      args=(text_key, s.fallback_text), help=s.fallback_text)
+                      args=(text_key, s.fallback_text), help=md_escape(s.fallback_text))
     dec[f.id] = st.session_state[dec_key]
     texts[f.id] = st.session_state.get(text_key, s.text)
 
 
 def render_finding(report: Report, f: Finding, clauses: dict[str, Clause]) -> None:
     with st.container(border=True):
-        where = f" · in {md_escape(clause_title(clauses.get(f.clause_id), clauses))}" if f.clause_id in clauses else ""
-        st.markdown(f"{SEVERITY_BADGE.get(f.severity, f.severity)} **{f.category.replace('_', ' ')}** · {f.kind}{where}")
-        st.markdown(md_escape(f.message))
+        badge = SEVERITY_BADGE.get(f.severity, md_escape(f.severity))
+        st.markdown(f"{badge} **{md_escape(f.category.replace('_', ' '))}** · {md_escape(f.kind)}")
+        if f.clause_id in clauses:
+            st.html(highlight.note(clause_title(clauses.get(f.clause_id), clauses), strong="In"))
+        st.html(highlight.line(f.message))
         if f.rationale:
-            st.caption(f"Why it matters: {md_escape(f.rationale)}")
+            st.html(highlight.note(f.rationale, strong="Why it matters:"))
         for ev in f.evidence[:3]:
-            st.markdown(highlight.snippet(report.text, ev.start, ev.end), unsafe_allow_html=True)
+            st.html(highlight.snippet(report.text, ev.start, ev.end))
         if not f.evidence and f.kind == "missing":
             st.caption("Not found in the document.")
         if f.suggestion and (f.suggestion.text or f.suggestion.action == "delete"):

@@ -1,9 +1,21 @@
-"""HTML for text with highlighted spans. Pure functions: everything is escaped."""
+"""Safe rendering of document text in the app. Pure functions: everything is escaped.
+
+Text that comes from a document or an upload (contract text, evidence, clause
+headings, party names, suggestions, file names) is never handed to Markdown.
+It is shown as HTML built here with ``html.escape`` and emitted with
+``st.html``, which Streamlit inserts as sanitised HTML without a Markdown pass.
+``md_escape`` is only for the few places where Streamlit accepts nothing but
+Markdown (alert bodies, widget labels, tooltips, progress text): it escapes
+every character that could start a Markdown construct, so images, links,
+raw HTML, emphasis, math and Streamlit directives cannot form.
+"""
 
 from __future__ import annotations
 
 import html
 from dataclasses import dataclass
+
+from ..report import md_text
 
 CSS = """
 <style>
@@ -13,6 +25,8 @@ CSS = """
 .ca-text mark.hit{background:#ffb3a7;padding:0 1px}
 .ca-text span.ent{border-bottom:2px solid #4a90d9}
 .ca-text span.def{border-bottom:2px dashed #2e7d32;font-weight:600}
+.ca-note{font-size:.875rem;color:rgba(49,51,63,.6);margin:0 0 .4em 0}
+.ca-line{margin:0 0 .4em 0}
 .ca-chip{display:inline-block;font-size:.8em;padding:0 .5em;margin:0 .25em .25em 0;border-radius:9px;
   background:#eef2f7;border:1px solid #d5dce6}
 </style>
@@ -81,3 +95,29 @@ def block(text: str, start: int, end: int, marks: list[Mark], limit: int = 12000
 
 def chips(items: list[str]) -> str:
     return "".join(f'<span class="ca-chip">{html.escape(x)}</span>' for x in items)
+
+
+def esc(text: object) -> str:
+    """``text`` as HTML text (``& < > " '`` escaped)."""
+    return html.escape(str(text), quote=True)
+
+
+def line(text: object, strong: str = "", cls: str = "ca-line") -> str:
+    """A paragraph of escaped ``text``, optionally led by a bold, escaped ``strong`` label."""
+    lead = f"<b>{esc(strong)}</b> " if strong else ""
+    return f'<p class="{cls}">{lead}{esc(text)}</p>'
+
+
+def note(text: object, strong: str = "") -> str:
+    """Like ``line`` in the small grey style of a caption."""
+    return line(text, strong, cls="ca-note")
+
+
+def md_escape(text: object) -> str:
+    """``text`` for a place that only takes Markdown, with every Markdown construct disabled.
+
+    Each line goes through ``report.md_text`` (HTML-escaped, Markdown control
+    characters backslash-escaped); that also disables Streamlit's ``:color[...]``
+    directives and ``$`` math. The text reads the same once rendered.
+    """
+    return "\n".join(md_text(part) for part in str(text).splitlines())

@@ -2,58 +2,29 @@
 
 from __future__ import annotations
 
-import shutil
-import tempfile
-from pathlib import Path
-
 import streamlit as st
-import yaml
 
 from ..errors import PlaybookError
 from .findings import md_escape
 from .state import AUTO, playbook_choices, store
 
-MAX_PLAYBOOK_BYTES = 1024 * 1024
-
-
-def _shipped_rule_sets(text: str) -> list[Path]:
-    """Shipped rule-set files a custom playbook includes (copied beside it so includes resolve)."""
-    from ..playbook import LIBRARY_DIR
-
-    try:
-        data = yaml.safe_load(text)
-    except yaml.YAMLError:
-        return []
-    names = data.get("includes") if isinstance(data, dict) else None
-    if not isinstance(names, list):
-        return []
-    out = []
-    for name in names:
-        if isinstance(name, str) and "/" not in name and "\\" not in name and (Path(LIBRARY_DIR) / name).is_file():
-            out.append(Path(LIBRARY_DIR) / name)
-    return out
-
 
 def validate_upload(name: str, data: bytes):
-    """Load an uploaded playbook; raise ``PlaybookError`` with '[loc] msg' lines. Temp files are removed."""
-    from ..playbook import load_playbook
+    """Load an uploaded playbook; raise ``PlaybookError`` with '[loc] msg' lines.
 
-    if len(data) > MAX_PLAYBOOK_BYTES:
-        raise PlaybookError(name, [f"[file] {len(data):,} bytes is over the {MAX_PLAYBOOK_BYTES:,}-byte limit"])
-    try:
-        text = data.decode("utf-8")
-    except UnicodeDecodeError:
-        raise PlaybookError(name, ["[file] not UTF-8 text"]) from None
-    safe = Path(name).name if Path(name).suffix.lower() in (".yaml", ".yml") else "playbook.yaml"
-    with tempfile.TemporaryDirectory(prefix="clause-analyzer-") as tmp:
-        for src in _shipped_rule_sets(text):
-            shutil.copyfile(src, Path(tmp) / src.name)
-        path = Path(tmp) / safe
-        path.write_text(text, encoding="utf-8")
-        try:
-            return load_playbook(path)
-        except PlaybookError as exc:
-            raise PlaybookError(name, exc.errors) from None
+    Nothing is written to disk; the playbook's includes resolve against the
+    clause library only (``analyzer.playbook.load_playbook_bytes``).
+    """
+    from ..playbook import load_playbook_bytes
+
+    return load_playbook_bytes(data, name)
+
+
+def upload_error_text(exc: PlaybookError) -> str:
+    """The one-line summary shown for an upload that is not a valid playbook."""
+    first = exc.errors[0] if exc.errors else "invalid playbook"
+    more = f" (+{len(exc.errors) - 1} more problem(s), listed below)" if len(exc.errors) > 1 else ""
+    return f"{exc.source} is not a valid playbook: {first}{more}"
 
 
 def _upload_section() -> None:
@@ -65,7 +36,7 @@ def _upload_section() -> None:
     try:
         pb = validate_upload(up.name, up.getvalue())
     except PlaybookError as exc:
-        st.error(f"{up.name} is not a valid playbook: {len(exc.errors)} problem(s).")
+        st.error(upload_error_text(exc))
         st.code("\n".join(exc.errors), language="text")
         return
     store("custom_playbooks")[pb.id] = pb

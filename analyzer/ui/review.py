@@ -1,4 +1,8 @@
-"""Review page: upload one contract, choose playbook and perspective, review findings, download."""
+"""Review page: upload one contract, choose playbook and perspective, review findings, download.
+
+File names, party names and extracted terms are shown as escaped HTML
+(``st.html``); alert texts that name a file are Markdown-escaped.
+"""
 
 from __future__ import annotations
 
@@ -13,7 +17,8 @@ from ..model import Report
 from ..uploads import Upload, UploadLimits, check_upload, human_size
 from . import highlight
 from .clause_map import render_clause_map
-from .findings import accepted, md_escape, render_findings
+from .findings import accepted, render_findings
+from .highlight import md_escape
 from .state import AUTO, PlaybookChoice, choice_for_report, one_line_error, playbook_choices, remember, run_analysis, store
 
 log = logging.getLogger(__name__)
@@ -30,11 +35,11 @@ def _upload() -> Upload | None:
     try:
         upload = check_upload(uploaded.name, uploaded.getvalue(), limits) if uploaded is not None else None
     except AnalyzerError as exc:
-        st.error(str(exc))
+        st.error(md_escape(str(exc)))
         upload = None
     kept = remember("review", re_entered, upload)
     if kept is not None and upload is None:
-        st.caption(f"Showing {kept.name}, uploaded earlier. Upload another file to replace it.")
+        st.caption("Showing the contract uploaded earlier (named below). Upload another file to replace it.")
     return kept
 
 
@@ -78,20 +83,21 @@ def _summary(report: Report) -> None:
     cols[3].metric("Medium", counts["medium"])
     cols[4].metric("Low", counts["low"])
     if report.parties:
-        st.markdown("**Parties:** " + "; ".join(md_escape(p.name + (f" ({p.role})" if p.role else "")) for p in report.parties))
+        st.html(highlight.line("; ".join(p.name + (f" ({p.role})" if p.role else "") for p in report.parties),
+                               strong="Parties:"))
     terms = key_terms(report)
     kcols = st.columns(len(terms))
     for col, term in zip(kcols, terms.values()):
         if term is None:
             continue
-        col.markdown(f"**{term.title}**")
-        col.caption(md_escape(term.value))
+        col.html(highlight.line("", strong=term.title) + highlight.note(term.value))
     pages = report.document.pages
-    st.caption(f"{report.document.source} · {report.document.format.value} · "
+    st.html(highlight.note(report.document.source, strong="File:"))
+    st.caption(f"{report.document.format.value} · "
                f"{f'{pages} page(s) · ' if pages else ''}{report.document.chars:,} characters · "
-               f"playbook {report.playbook or '—'} · perspective {report.perspective or '—'}")
+               f"playbook {md_escape(report.playbook or '—')} · perspective {md_escape(report.perspective or '—')}")
     for issue in report.issues:
-        st.warning(f"{issue.stage}: {issue.message}" + (f" (page {issue.page})" if issue.page else ""))
+        st.warning(md_escape(f"{issue.stage}: {issue.message}" + (f" (page {issue.page})" if issue.page else "")))
 
 
 def _redline(upload: Upload, report: Report) -> tuple[bytes, int] | None:
@@ -121,7 +127,7 @@ def _downloads(upload: Upload, report: Report) -> None:
         except Exception as exc:  # a redline failure must not hide the other downloads
             if not isinstance(exc, AnalyzerError):
                 log.exception("redline of %s failed", upload.name)
-            st.error(one_line_error(exc, upload.name))
+            st.error(md_escape(one_line_error(exc, upload.name)))
             red = None
         st.download_button("Redlined DOCX", data=red[0] if red else b"", file_name=f"{stem}_redline.docx",
                            mime=DOCX_MIME, disabled=red is None, key="dl_docx", icon=":material/edit_document:",
@@ -142,7 +148,7 @@ def _downloads(upload: Upload, report: Report) -> None:
 
 def render() -> None:
     st.title("Review a contract")
-    st.markdown(highlight.CSS, unsafe_allow_html=True)
+    st.html(highlight.CSS)
     upload = _upload()
     if upload is None:
         st.info("Upload a licence, collaboration or joint-venture agreement to start.")

@@ -16,6 +16,7 @@ import streamlit as st
 from ..errors import AnalyzerError
 from ..model import Report
 from ..uploads import Upload
+from .highlight import md_escape
 
 log = logging.getLogger(__name__)
 
@@ -109,12 +110,13 @@ def run_analysis(upload: Upload, choice: PlaybookChoice, perspective: Optional[s
     base = reports.get(base_key)
     if base is not None and choice.key in (AUTO, base.playbook) and perspective in (None, base.perspective):
         return base
-    with st.status(f"Analyzing {upload.name}…", expanded=False) as status:
+    name = md_escape(upload.name)  # status labels are Markdown
+    with st.status(f"Analyzing {name}…", expanded=False) as status:
         t0 = time.perf_counter()
         try:
             if base is None:
                 def progress(stage: str) -> None:
-                    status.update(label=f"Analyzing {upload.name}: {STAGE_TITLES.get(stage, stage)}…")
+                    status.update(label=f"Analyzing {name}: {STAGE_TITLES.get(stage, stage)}…")
                     status.write(STAGE_TITLES.get(stage, stage).capitalize())
 
                 from .. import analyze
@@ -131,10 +133,10 @@ def run_analysis(upload: Upload, choice: PlaybookChoice, perspective: Optional[s
         except Exception as exc:  # shown as one line; the log keeps the traceback
             if not isinstance(exc, AnalyzerError):
                 log.exception("analysis of %s failed", upload.name)
-            status.update(label=f"Could not analyze {upload.name}", state="error")
-            st.error(one_line_error(exc, upload.name))
+            status.update(label=f"Could not analyze {name}", state="error")
+            st.error(md_escape(one_line_error(exc, upload.name)))
             return None
-        status.update(label=f"Analyzed {upload.name} in {time.perf_counter() - t0:.1f} s: "
+        status.update(label=f"Analyzed {name} in {time.perf_counter() - t0:.1f} s: "
                             f"{len(report.findings)} finding(s)", state="complete")
     return report
 
