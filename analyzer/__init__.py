@@ -1,18 +1,18 @@
 """Clause analyzer for technology-licensing and joint-venture agreements."""
 
-__version__ = "0.1.0"
+from analyzer.core.version import __version__
 
 
 def analyze(*args, **kwargs):
     """See ``analyzer.pipeline.analyze``."""
-    from .pipeline import analyze as _analyze
+    from analyzer.pipeline import analyze as _analyze
 
     return _analyze(*args, **kwargs)
 
 
 def parse(*args, **kwargs):
-    """See ``analyzer.parsers.parse``."""
-    from .parsers import parse as _parse
+    """See ``analyzer.ingest.parse``."""
+    from analyzer.ingest import parse as _parse
 
     return _parse(*args, **kwargs)
 

@@ -11,14 +11,14 @@ import logging
 import sys
 from pathlib import Path
 
-from .errors import AnalyzerError, escape_name, one_line
+from analyzer.core.errors import AnalyzerError, escape_name, one_line
 
 PERSPECTIVES = ["licensor", "licensee", "partner", "neutral"]
 
 
 def _timeout_arg(text: str) -> float:
-    """``--timeout``: seconds, finite, > 0 (bounded by ``analyzer.batch.MAX_TIMEOUT``)."""
-    from .batch import check_timeout
+    """``--timeout``: seconds, finite, > 0 (bounded by ``analyzer.batch.folder_review.MAX_TIMEOUT``)."""
+    from analyzer.batch.folder_review import check_timeout
 
     try:
         return check_timeout(text)
@@ -27,8 +27,8 @@ def _timeout_arg(text: str) -> float:
 
 
 def _workers_arg(text: str) -> int:
-    """``--workers``: a whole number from 0 to ``analyzer.batch.MAX_WORKERS``."""
-    from .batch import check_workers
+    """``--workers``: a whole number from 0 to ``analyzer.batch.folder_review.MAX_WORKERS``."""
+    from analyzer.batch.folder_review import check_workers
 
     try:
         return check_workers(text)
@@ -111,8 +111,8 @@ def _write(text: str, output: Path | None) -> None:
 
 
 def cmd_analyze(args) -> int:
-    from .pipeline import analyze
-    from .report import render
+    from analyzer.output.render import render
+    from analyzer.pipeline import analyze
 
     report = analyze(args.file, playbook=args.playbook, perspective=args.perspective, all_candidates=args.all_candidates)
     _warn_issues(args.file, report)
@@ -127,8 +127,8 @@ def _warn_issues(path: Path, report) -> None:
 
 
 def cmd_redline(args) -> int:
-    from .pipeline import analyze
-    from .redline import write_redline
+    from analyzer.pipeline import analyze
+    from analyzer.redline.writer import write_redline
 
     report = analyze(args.file, playbook=args.playbook, perspective=args.perspective)
     _warn_issues(args.file, report)
@@ -138,7 +138,7 @@ def cmd_redline(args) -> int:
 
 
 def cmd_review(args) -> int:
-    from .batch import review
+    from analyzer.batch.folder_review import review
 
     summary = review(args.dir, args.output, workers=args.workers, scheduler=args.scheduler,
                      playbook=args.playbook, perspective=args.perspective, timeout=args.timeout,
@@ -147,7 +147,7 @@ def cmd_review(args) -> int:
 
 
 def cmd_eval(args) -> int:
-    from .evaluate import run_eval
+    from analyzer.evaluation.cuad_eval import run_eval
 
     table = run_eval(args.cuad, split=args.split, baseline=not args.no_baseline, limit=args.limit)
     _write(table, None)
@@ -157,7 +157,7 @@ def cmd_eval(args) -> int:
 
 
 def cmd_playbook_validate(args) -> int:
-    from .playbook import load_playbook
+    from analyzer.review.playbook import load_playbook
 
     pb = load_playbook(args.path)
     print(f"{escape_name(args.path)}: valid playbook {one_line(pb.id)} v{one_line(pb.version)} ({len(pb.rules)} rules)")
@@ -167,7 +167,7 @@ def cmd_playbook_validate(args) -> int:
 def cmd_schema(args) -> int:
     import json
 
-    from .model import Report
+    from analyzer.core.schema import Report
 
     _write(json.dumps(Report.model_json_schema(), indent=2), None)
     return 0

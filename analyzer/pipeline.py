@@ -11,9 +11,9 @@ import logging
 from pathlib import Path
 from typing import Callable, Optional, Union
 
-from . import __version__
-from .model import DocumentInfo, Issue, Report, SourceDocument, Status
-from .parsers import Limits, parse
+from analyzer.core.schema import DocumentInfo, Issue, Report, SourceDocument, Status
+from analyzer.core.version import __version__
+from analyzer.ingest import Limits, parse
 
 log = logging.getLogger(__name__)
 
@@ -35,7 +35,7 @@ def analyze(
     ``source`` is a path, raw bytes (give ``filename``) or an already parsed
     ``SourceDocument``. ``playbook`` is a playbook id, a path, a ``Playbook`` or
     None (chosen from the detected agreement type). ``classifier`` overrides the
-    default cached classifier (see ``analyzer.classify.get_classifier``).
+    default cached classifier (see ``analyzer.classify.classifier.get_classifier``).
     ``progress``, when given, is called with each stage's name as it starts.
     """
     step = progress or (lambda _name: None)
@@ -50,12 +50,12 @@ def analyze(
         versions={"analyzer": __version__},
     )
 
-    from .segment import segment
+    from analyzer.structure.segment import segment
 
     step("segment")
     report.clauses = _stage("segment", issues, lambda: segment(doc), [])
 
-    from .nlp import run_nlp
+    from analyzer.nlp import run_nlp
 
     step("extract")
     nlp_out = _stage("extract", issues, lambda: run_nlp(doc, report.clauses), None)
@@ -63,7 +63,7 @@ def analyze(
         report.sentences, report.parties, report.entities = nlp_out.sentences, nlp_out.parties, nlp_out.entities
 
     def _classify():
-        from .classify import get_classifier
+        from analyzer.classify.classifier import get_classifier
 
         clf = classifier or get_classifier()
         report.versions["model"] = clf.version
@@ -105,8 +105,8 @@ def _compare(report: Report, playbook, perspective: Optional[str], issues: list[
 
     A perspective the playbook does not declare falls back to its default, with an issue.
     """
-    from .compare import compare
-    from .playbook import resolve_playbook
+    from analyzer.review.findings import compare
+    from analyzer.review.playbook import resolve_playbook
 
     pb = resolve_playbook(playbook, report.agreement_type)
     report.playbook = pb.id
@@ -127,7 +127,7 @@ def _stage(name: str, issues: list[Issue], fn, default):
     except Exception as exc:  # a stage failure must not lose the rest of the report
         log.warning("stage %s failed: %s", name, exc)
         log.debug("stage %s traceback", name, exc_info=True)
-        from .errors import PlaybookError
+        from analyzer.core.errors import PlaybookError
 
         if isinstance(exc, PlaybookError):
             raise

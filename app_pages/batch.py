@@ -1,3 +1,3 @@
-from analyzer.ui.batch import render
+from ui.batch import render
 
 render()

@@ -1,3 +1,3 @@
-from analyzer.ui.playbooks import render
+from ui.playbooks import render
 
 render()

@@ -1,3 +1,3 @@
-from analyzer.ui.review import render
+from ui.review import render
 
 render()

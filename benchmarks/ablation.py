@@ -40,11 +40,11 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from analyzer.model import AgreementType  # noqa: E402
+from analyzer.core.schema import AgreementType  # noqa: E402
+from analyzer.core.taxonomy import CUAD_CATEGORIES, CUAD_NAMES, category_id  # noqa: E402
 from analyzer.pipeline import analyze  # noqa: E402
-from analyzer.playbook import resolve_playbook  # noqa: E402
-from analyzer.presence import PresenceIndex  # noqa: E402
-from analyzer.taxonomy import CUAD_CATEGORIES, CUAD_NAMES, category_id  # noqa: E402
+from analyzer.review.playbook import resolve_playbook  # noqa: E402
+from analyzer.review.presence import PresenceIndex  # noqa: E402
 
 NAME_TO_ID = {n: category_id(n) for n in CUAD_NAMES}
 
@@ -55,7 +55,7 @@ class NoLabels:
     version = "none"
 
     def predict(self, text, clauses, sentences, all_candidates=False, entities=None):
-        from analyzer.classify import Prediction
+        from analyzer.classify.classifier import Prediction
 
         return Prediction(labels=[], agreement_type=AgreementType(label="license", confidence=1.0))
 
@@ -201,7 +201,7 @@ def missing_rules(report) -> set[str]:
 
 def run(args) -> int:
     cuad = Path(args.cuad)
-    import analyzer.presence as presence
+    import analyzer.review.presence as presence
 
     presence.SIGNALS.clear()
     presence.SIGNALS.update(x.strip() for x in args.signals.split(",") if x.strip())
@@ -211,7 +211,7 @@ def run(args) -> int:
         classifier, clf_note = NoLabels(), "no classifier (headings and phrases only)"
     else:
         try:
-            from analyzer.classify import get_classifier
+            from analyzer.classify.classifier import get_classifier
 
             classifier = get_classifier()
             clf_note = f"classifier {classifier.version}"

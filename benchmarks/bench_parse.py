@@ -49,15 +49,15 @@ def _pct(values: list[float], q: float) -> float:
 
 def run_format(fmt: str, shared: Path, n: int, engine: str | None) -> dict:
     """Parse every file of one format in this process; return timings and peak RSS."""
-    from analyzer.errors import AnalyzerError
-    from analyzer.parsers import Limits, parse
-    from analyzer.parsers.pdf_cleanup import leftover_running_lines
+    from analyzer.core.errors import AnalyzerError
+    from analyzer.ingest import Limits, parse
+    from analyzer.ingest.pdf_cleanup import leftover_running_lines
 
     if engine:
         os.environ["ANALYZER_PDF_ENGINE"] = engine
     if fmt == "docx":
         try:
-            import analyzer.parsers.docx  # noqa: F401
+            import analyzer.ingest.docx  # noqa: F401
         except ImportError:
             return {"format": fmt, "skipped": "no DOCX parser"}
     limits = Limits(max_bytes=200 * 1024 * 1024, max_pages=10_000)

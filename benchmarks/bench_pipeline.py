@@ -163,7 +163,7 @@ class ChildMemory:
 
 
 def part_review(files: list[Path], workers: int) -> dict:
-    from analyzer.batch import review
+    from analyzer.batch.folder_review import review
 
     with tempfile.TemporaryDirectory(prefix="bench-review-") as tmp:
         src = Path(tmp) / "in"

@@ -5,8 +5,8 @@
     .venv/bin/python benchmarks/fuzz_parsers.py --replay benchmarks/out/fuzz/docx-parse-ValueError-1a2b3c4d.docx
 
 Formats take turns (``--slice`` seconds each, a fresh hypothesis run every turn)
-until the wall time is spent. Every input goes through ``analyzer.parsers.parse``
-and, when it parses, ``analyzer.segment.segment``; the property and the input
+until the wall time is spent. Every input goes through ``analyzer.ingest.parse``
+and, when it parses, ``analyzer.structure.segment.segment``; the property and the input
 strategies live in ``benchmarks/fuzz_strategies.py``. A crash is any exception
 other than an ``AnalyzerError`` with a one-line message naming the file, a
 broken ``SourceDocument``/clause invariant, or a run past ``--time-limit``
@@ -185,10 +185,10 @@ def _preload() -> None:
     import pdfplumber  # noqa: F401
     import pypdf  # noqa: F401
 
-    import analyzer.parsers.docx  # noqa: F401
-    import analyzer.parsers.pdf  # noqa: F401
-    import analyzer.parsers.txt  # noqa: F401
-    import analyzer.segment  # noqa: F401
+    import analyzer.ingest.docx  # noqa: F401
+    import analyzer.ingest.pdf  # noqa: F401
+    import analyzer.ingest.txt  # noqa: F401
+    import analyzer.structure.segment  # noqa: F401
 
 
 def _quiet() -> None:
@@ -220,7 +220,7 @@ def main(argv: list[str] | None = None) -> int:
                     help="address space allowed beyond the start-up size; 0 = no cap (default 3072)")
     ap.add_argument("--seed", type=int, default=None, help="hypothesis seed (turn i uses seed+i)")
     ap.add_argument("--out", type=Path, default=DEFAULT_OUT, help="where crashing inputs are saved")
-    ap.add_argument("--no-segment", action="store_true", help="parse only, skip analyzer.segment")
+    ap.add_argument("--no-segment", action="store_true", help="parse only, skip analyzer.structure.segment")
     ap.add_argument("--replay", nargs="+", metavar="FILE", help="run the property on saved inputs and exit")
     args = ap.parse_args(argv)
 

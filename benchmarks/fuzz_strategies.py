@@ -19,7 +19,7 @@ Strategies (hypothesis) draw ``FuzzInput`` values:
   broken xref tables), then mutated;
 - ``raw_inputs``: random bytes behind a format's magic prefix.
 
-``check(inp)`` runs ``analyzer.parsers.parse`` and then ``analyzer.segment.segment``
+``check(inp)`` runs ``analyzer.ingest.parse`` and then ``analyzer.structure.segment.segment``
 on one input under a wall-clock bound and returns an ``Outcome``. The property:
 ``parse`` returns a ``SourceDocument`` whose invariants hold (``text`` is a str
 that can be written as UTF-8, i.e. has no lone surrogates; every block and page
@@ -1084,7 +1084,7 @@ def _short_path(path: str) -> str:
 
 def doc_problems(doc, inp: FuzzInput) -> list[str]:
     """Broken ``SourceDocument`` invariants, as "what: detail" strings."""
-    from analyzer.model import SourceDocument
+    from analyzer.core.schema import SourceDocument
 
     if not isinstance(doc, SourceDocument):
         return [f"parse returned {type(doc).__name__}: not a SourceDocument"]
@@ -1136,8 +1136,8 @@ def check(inp: FuzzInput, time_limit: float = TIME_LIMIT_S, do_segment: bool = T
     """Run the property on one input. Never raises (except KeyboardInterrupt)."""
     import time
 
-    from analyzer.errors import AnalyzerError
-    from analyzer.parsers import parse
+    from analyzer.core.errors import AnalyzerError
+    from analyzer.ingest import parse
 
     use_alarm = time_limit and hasattr(signal, "setitimer")
     old = signal.signal(signal.SIGALRM, _alarm) if use_alarm else None
@@ -1163,7 +1163,7 @@ def check(inp: FuzzInput, time_limit: float = TIME_LIMIT_S, do_segment: bool = T
             return _crash(stage, "invariant", "; ".join(problems), None, t0)
         if do_segment:
             stage = "segment"
-            from analyzer.segment import segment
+            from analyzer.structure.segment import segment
 
             clauses = segment(doc)
             problems = clause_problems(clauses, doc.text)

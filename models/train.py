@@ -22,14 +22,18 @@ import numpy as np
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from analyzer import agreement_type as atype  # noqa: E402
-from analyzer.cuad import load_contracts, load_split, unit_labels  # noqa: E402
-from analyzer.cuad_metric import best_f1_threshold  # noqa: E402
-from analyzer.features import HeadingIndex, unit_fields  # noqa: E402
+from analyzer.classify import agreement_type as atype  # noqa: E402
+from analyzer.classify.features import HeadingIndex, unit_fields  # noqa: E402
+from analyzer.classify.tfidf_stage import Featurizer, UnitModel  # noqa: E402
+from analyzer.classify.units import MAX_UNIT, make_units  # noqa: E402
+from analyzer.core.taxonomy import (  # noqa: E402
+    ALL_CATEGORIES,
+    CUAD_CATEGORIES,
+    LICENSING_JV_CATEGORIES,
+)
+from analyzer.evaluation.cuad_data import load_contracts, load_split, unit_labels  # noqa: E402
+from analyzer.evaluation.metrics import best_f1_threshold  # noqa: E402
 from analyzer.nlp.sentences import sentence_spans  # noqa: E402
-from analyzer.spans import MAX_UNIT, make_units  # noqa: E402
-from analyzer.taxonomy import ALL_CATEGORIES, CUAD_CATEGORIES, LICENSING_JV_CATEGORIES  # noqa: E402
-from analyzer.unit_model import Featurizer, UnitModel  # noqa: E402
 
 WORK = ROOT / "models" / "work"
 CAT_INDEX = {c: i for i, c in enumerate(ALL_CATEGORIES)}
@@ -66,7 +70,7 @@ def build_split(cuad: Path, names: list[str], drop_heading: bool, seed: int = 0)
 def load_handwritten(path: Path) -> tuple[dict, np.ndarray]:
     fields = {"text": [], "head": [], "ctx": []}
     ys = []
-    from analyzer.features import normalise
+    from analyzer.classify.features import normalise
 
     for line in path.read_text(encoding="utf-8").splitlines():
         if not line.strip():

@@ -23,12 +23,12 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "models"))
 
-from analyzer import encoder as enc  # noqa: E402
-from analyzer.classify import Classifier  # noqa: E402
-from analyzer.cuad import load_split  # noqa: E402
-from analyzer.cuad_metric import best_f1_threshold  # noqa: E402
-from analyzer.taxonomy import ALL_CATEGORIES  # noqa: E402
 from train import WORK, build_split, mean_ap  # noqa: E402
+
+from analyzer.classify import encoder_stage as enc  # noqa: E402
+from analyzer.classify.classifier import Classifier  # noqa: E402
+from analyzer.evaluation.cuad_data import load_split  # noqa: E402
+from analyzer.evaluation.metrics import best_f1_threshold  # noqa: E402
 
 PER_CATEGORY = 2  # candidates per category at inference
 CAP = 64  # candidates per document at inference

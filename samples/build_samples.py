@@ -177,7 +177,8 @@ def long_license_markup() -> str:
     base = (SRC / "tech_license.txt").read_text(encoding="utf-8")
     base = base.split("## SCHEDULE 2 - LICENSED KNOW-HOW")[0]
     head, _, sched1 = base.partition("## SCHEDULE 1 - LICENSED PATENTS")
-    from _long_annexes import annex_markup_full as annex_markup, patent_rows
+    from _long_annexes import annex_markup_full as annex_markup
+    from _long_annexes import patent_rows
 
     rows = "\n".join("| " + " | ".join(r) for r in patent_rows())
     table_head = "| Country | Application / patent no. | Title | Status"

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import hashlib
 
-from analyzer.model import Clause, DocumentInfo, Label, Report
+from analyzer.core.schema import Clause, DocumentInfo, Label, Report
 
 
 def clause_report(sections=(), loose: str = "", labels=(), source: str = "p.txt") -> Report:

@@ -5,8 +5,8 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-from analyzer.model import Report
-from analyzer.presence import PresenceIndex
+from analyzer.core.schema import Report
+from analyzer.review.presence import PresenceIndex
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "benchmarks"))
 import ablation  # noqa: E402

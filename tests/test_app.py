@@ -299,7 +299,7 @@ def test_app_playbooks_invalid_upload_lists_errors(yaml_text, expected):
 def test_app_playbooks_valid_upload_is_offered_on_review(unused):
     import yaml
 
-    from analyzer.playbook import list_playbooks
+    from analyzer.review.playbook import list_playbooks
 
     shipped = list_playbooks()[0]
     data = yaml.safe_load(Path(shipped["path"]).read_text(encoding="utf-8"))

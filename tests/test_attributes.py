@@ -4,8 +4,14 @@ from __future__ import annotations
 
 import pytest
 
-from analyzer.attributes import ATTRIBUTE_NAMES, Context, allowed_values, document_context, extract_attributes
-from analyzer.model import Entity, Party
+from analyzer.core.schema import Entity, Party
+from analyzer.review.attributes import (
+    ATTRIBUTE_NAMES,
+    Context,
+    allowed_values,
+    document_context,
+    extract_attributes,
+)
 
 
 def attrs(text: str, ctx: Context | None = None):

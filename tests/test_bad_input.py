@@ -12,10 +12,10 @@ from pathlib import Path
 
 import pytest
 
-from analyzer import errors as E
 from analyzer.cli import main
-from analyzer.model import Format
-from analyzer.parsers import Limits, parse
+from analyzer.core import errors as E
+from analyzer.core.schema import Format
+from analyzer.ingest import Limits, parse
 
 PDF_DIR = Path(__file__).resolve().parent / "data" / "pdf"
 CONTRACT_PDF = PDF_DIR / "contract_3p.pdf"
@@ -35,7 +35,7 @@ def _encrypted_pdf(tmp: Path, user_password: str = "s3cret") -> Path:
 
 
 def _valid_docx_bytes() -> bytes:
-    pytest.importorskip("analyzer.parsers.docx")
+    pytest.importorskip("analyzer.ingest.docx")
     import docx
 
     d = docx.Document()

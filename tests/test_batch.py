@@ -14,9 +14,15 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from analyzer.batch import STATE, BatchSummary, discover, flat_name, review
+from analyzer.batch.folder_review import (
+    STATE,
+    BatchSummary,
+    discover,
+    flat_name,
+    review,
+)
 from analyzer.cli import main
-from analyzer.errors import AnalyzerError
+from analyzer.core.errors import AnalyzerError
 
 TESTS = Path(__file__).resolve().parent
 # Fixtures that the spawned workers import: this module, found on the path pytest set up.
@@ -207,7 +213,7 @@ def test_batch_worker_crash_fails_only_that_file(tmp_path):
 
 
 def test_batch_keyboard_interrupt_keeps_what_is_done(tmp_path, monkeypatch, capsys):
-    import analyzer.batch as batch
+    import analyzer.batch.folder_review as batch
 
     src = _txt_folder(tmp_path / "in", ["a.txt", "b.txt", "c.txt"])
     out = tmp_path / "out"
@@ -237,7 +243,7 @@ def test_batch_sigint_stops_cleanly(tmp_path):
         # a shell that starts jobs in the background hands them SIGINT ignored; Ctrl-C at a terminal does not
         "signal.signal(signal.SIGINT, signal.default_int_handler)\n"
         f"sys.path.insert(0, {str(TESTS)!r})\n"
-        "from analyzer.batch import review\n"
+        "from analyzer.batch.folder_review import review\n"
         "if __name__ == '__main__':\n"
         "    try:\n"
         f"        review({str(src)!r}, {str(out)!r}, progress=False, timeout=600, analyze_target='test_batch:slow_analyze')\n"
@@ -304,7 +310,7 @@ def test_batch_missing_folder_is_a_one_line_error(tmp_path, capsys):
 def test_batch_task_reads_path_or_needs_bytes(tmp_path, visible):
     import hashlib
 
-    from analyzer.batch_task import run_task
+    from analyzer.batch.task import run_task
 
     src = _txt_folder(tmp_path / "in", ["a.txt"]) / "a.txt"
     sha = hashlib.sha256(src.read_bytes()).hexdigest()
@@ -320,7 +326,7 @@ def test_batch_task_reads_path_or_needs_bytes(tmp_path, visible):
 
 def test_batch_dask_ships_bytes_to_a_worker_that_cannot_see_the_file(tmp_path):
     distributed = pytest.importorskip("distributed")
-    from analyzer.batch_dask import run_dask
+    from analyzer.batch.dask_cluster import run_dask
 
     src = _txt_folder(tmp_path / "in", ["a.txt"]) / "a.txt"
     # The worker sees a different file at this path (its sha256 differs): the client ships the bytes.
@@ -333,7 +339,7 @@ def test_batch_dask_ships_bytes_to_a_worker_that_cannot_see_the_file(tmp_path):
 
 
 def test_progress_rate_falls_back_to_documents_per_minute():
-    from analyzer.batch import BatchSummary, _rate
+    from analyzer.batch.folder_review import BatchSummary, _rate
 
     s = BatchSummary(out_dir=Path("."), skipped=[])
     s.done = ["a.txt", "b.txt"]

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import pytest
 
-from analyzer.classify import get_classifier, innermost_clause
-from analyzer.errors import ModelError
-from analyzer.model import Clause, Entity, Sentence
+from analyzer.classify.classifier import get_classifier, innermost_clause
+from analyzer.core.errors import ModelError
+from analyzer.core.schema import Clause, Entity, Sentence
+from analyzer.core.taxonomy import ALL_CATEGORIES
 from analyzer.nlp.sentences import sentence_spans
-from analyzer.taxonomy import ALL_CATEGORIES
 
 LICENCE = """PATENT LICENSE AGREEMENT
 
@@ -89,7 +89,7 @@ def test_classify_empty_text_gives_no_labels():
 
 
 def test_classify_missing_artifact_is_model_error(tmp_path):
-    from analyzer.classify import Classifier
+    from analyzer.classify.classifier import Classifier
 
     with pytest.raises(ModelError):
         Classifier(tmp_path)

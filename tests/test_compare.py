@@ -7,12 +7,12 @@ import re
 
 import pytest
 
-from analyzer.compare import compare, evaluate
-from analyzer.errors import PlaybookError
-from analyzer.model import Clause, DocumentInfo, Label, Party, Report
-from analyzer.placeholders import fill, placeholder_values
-from analyzer.playbook import Check, resolve_playbook
-from analyzer.attributes import Attributes
+from analyzer.core.errors import PlaybookError
+from analyzer.core.schema import Clause, DocumentInfo, Label, Party, Report
+from analyzer.review.attributes import Attributes
+from analyzer.review.findings import compare, evaluate
+from analyzer.review.placeholders import fill, placeholder_values
+from analyzer.review.playbook import Check, resolve_playbook
 
 ACME = "Acme Robotics GmbH"
 BETA = "Beta Devices Ltd"
@@ -138,7 +138,7 @@ def test_compare_fills_placeholders_with_party_names():
 
 
 def test_compare_placeholder_alias_and_defined_terms():
-    from analyzer.model import Entity
+    from analyzer.core.schema import Entity
 
     r = build([("Grant", GRANT_FIELD)])
     r.parties[0].alias = "Acme"

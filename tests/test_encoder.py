@@ -5,10 +5,11 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from analyzer import encoder as enc
-from analyzer.classify import DEFAULT_MODEL_DIR, Classifier
-from analyzer.errors import ModelError
-from analyzer.model import Sentence
+from analyzer.classify import encoder_stage as enc
+from analyzer.classify.classifier import Classifier
+from analyzer.core.errors import ModelError
+from analyzer.core.schema import Sentence
+from analyzer.core.settings import model_dir
 from analyzer.nlp.sentences import sentence_spans
 
 LICENCE = """PATENT LICENSE AGREEMENT
@@ -64,10 +65,10 @@ def test_encoder_switch(monkeypatch):
 
 @pytest.fixture(scope="module")
 def both():
-    full = Classifier(DEFAULT_MODEL_DIR)
+    full = Classifier(model_dir())
     if full.encoder is None:
         pytest.fail("the committed artifact has no encoder block")
-    return full, Classifier(DEFAULT_MODEL_DIR, use_encoder=False)
+    return full, Classifier(model_dir(), use_encoder=False)
 
 
 def test_artifact_reranks_candidates_with_the_encoder(both):
@@ -93,11 +94,11 @@ def test_tfidf_only_version_is_marked(both):
 def test_bad_encoder_path_is_model_error(monkeypatch, tmp_path):
     monkeypatch.setenv(enc.ENV_PATH, str(tmp_path / "nowhere"))
     with pytest.raises(ModelError, match="encoder base checkpoint"):
-        Classifier(DEFAULT_MODEL_DIR)
+        Classifier(model_dir())
 
 
 def test_model_version_follows_the_encoder_switch(both, monkeypatch):
-    from analyzer.classify import model_version
+    from analyzer.classify.classifier import model_version
 
     full, fast = both
     monkeypatch.setenv(enc.ENV_SWITCH, "on")

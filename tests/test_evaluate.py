@@ -5,8 +5,18 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from analyzer.cuad_metric import (aupr, best_f1_threshold, cuad_scores, curve, expected_calibration_error, jaccard,
-                                  monotone, precision_at_recall, precision_recall, prf)
+from analyzer.evaluation.metrics import (
+    aupr,
+    best_f1_threshold,
+    cuad_scores,
+    curve,
+    expected_calibration_error,
+    jaccard,
+    monotone,
+    precision_at_recall,
+    precision_recall,
+    prf,
+)
 
 
 @pytest.mark.parametrize("gt, pred, expected", [
@@ -85,7 +95,7 @@ def test_evaluate_best_f1_threshold_separates():
 
 
 def test_evaluate_run_eval_markdown(cuad_dir):
-    from analyzer.evaluate import run_eval
+    from analyzer.evaluation.cuad_eval import run_eval
 
     table = run_eval(cuad_dir, split="test", baseline=False, limit=2)
     assert "| AUPR CUAD 41 |" in table and "doc-level macro-F1 mission" in table

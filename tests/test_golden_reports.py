@@ -10,11 +10,11 @@ from __future__ import annotations
 import json
 
 import pytest
-
-from analyzer import analyze
-from analyzer.report import to_json
-from analyzer.model import Report
 from conftest import DATA, SAMPLES, verify_golden
+
+from analyzer.core.schema import Report
+from analyzer.output.render import to_json
+from analyzer.pipeline import analyze
 
 SAMPLE_FILES = [f"{name}.{ext}" for name in ("tech_license", "jv_agreement", "rd_collaboration", "mutual_nda")
                 for ext in ("docx", "pdf", "txt")]

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from analyzer.keyterms import key_terms, risk_score, severity_counts
-from analyzer.model import DocumentInfo, Entity, Finding, Label, Report
+from analyzer.core.schema import DocumentInfo, Entity, Finding, Label, Report
+from ui.key_terms import key_terms, risk_score, severity_counts
 
 TEXT = ("This Agreement lasts for five (5) years. Licensee shall pay a royalty of 4% of Net Sales. "
         "Liability is limited to the fees paid. This Agreement is governed by the laws of England.")
@@ -75,8 +75,8 @@ def test_keyterms_ignore_entities_of_weaker_labels(unused):
 
 
 def test_keyterms_term_ignores_cure_and_notice_periods(samples_dir):
-    from analyzer import analyze
-    from analyzer.keyterms import key_terms
+    from analyzer.pipeline import analyze
+    from ui.key_terms import key_terms
 
     term = key_terms(analyze(samples_dir / "tech_license.docx"))["term"]
     assert term is not None and "(10) days" not in term.value

@@ -8,10 +8,10 @@ from pathlib import Path
 import pytest
 import spacy
 
+from analyzer.ingest import parse
 from analyzer.nlp import document_title, legal_nlp, run_nlp
 from analyzer.nlp.components import COMPONENTS
-from analyzer.parsers import parse
-from analyzer.segment import segment
+from analyzer.structure.segment import segment
 
 DATA = Path(__file__).resolve().parent / "data" / "segment"
 

@@ -10,13 +10,20 @@ import zipfile
 from pathlib import Path
 
 import pytest
+from conftest import verify_golden
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from analyzer.errors import Corrupt, DocumentError, NoText, TooLarge, UnsupportedFormat, ZipBomb
-from analyzer.parsers import Limits, parse
-from analyzer.parsers.ooxml_numbering import format_number, letters, roman
-from conftest import verify_golden
+from analyzer.core.errors import (
+    Corrupt,
+    DocumentError,
+    NoText,
+    TooLarge,
+    UnsupportedFormat,
+    ZipBomb,
+)
+from analyzer.ingest import Limits, parse
+from analyzer.ooxml.numbering import format_number, letters, roman
 
 DOCX_DATA = Path(__file__).resolve().parent / "data" / "docx"
 SOURCES = DOCX_DATA / "sources"

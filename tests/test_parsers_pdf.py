@@ -7,17 +7,24 @@ import re
 from pathlib import Path
 
 import pytest
-
-from analyzer.errors import NoText
-from analyzer.model import Format
-from analyzer.nlp.sentences import sentence_spans
-from analyzer.parsers import Limits, parse
-from analyzer.parsers.ocr import ocr_available
-from analyzer.parsers.pdf import ENGINES, parse_pdf, pdf_engine
-from analyzer.parsers.pdf_cleanup import (Line, is_page_number, is_source_line, join_lines,
-                                          leftover_running_lines, normalize_line, paragraphs,
-                                          remove_running_lines)
 from conftest import verify_golden
+
+from analyzer.core.errors import NoText
+from analyzer.core.schema import Format
+from analyzer.ingest import Limits, parse
+from analyzer.ingest.ocr import ocr_available
+from analyzer.ingest.pdf import ENGINES, parse_pdf, pdf_engine
+from analyzer.ingest.pdf_cleanup import (
+    Line,
+    is_page_number,
+    is_source_line,
+    join_lines,
+    leftover_running_lines,
+    normalize_line,
+    paragraphs,
+    remove_running_lines,
+)
+from analyzer.nlp.sentences import sentence_spans
 
 PDF_DIR = Path(__file__).resolve().parent / "data" / "pdf"
 CONTRACT = PDF_DIR / "contract_3p.pdf"
@@ -297,7 +304,7 @@ def test_pdf_cuad_subset_has_no_running_lines_left(cuad_dir):
 
 @pytest.mark.parametrize("cids, pages", [(25, [1]), (5, [])])
 def test_pdf_unmapped_glyphs_become_an_issue(cids, pages):
-    from analyzer.parsers.pdf import _unmapped_glyphs
+    from analyzer.ingest.pdf import _unmapped_glyphs
 
     issues = _unmapped_glyphs([[Line("(cid:3)" * cids)], [Line("plain text")]])
     assert [i.page for i in issues] == pages

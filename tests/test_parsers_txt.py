@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import pytest
 
-from analyzer.errors import NoText
-from analyzer.model import Format
-from analyzer.parsers import parse
-from analyzer.parsers.txt import decode
+from analyzer.core.errors import NoText
+from analyzer.core.schema import Format
+from analyzer.ingest import parse
+from analyzer.ingest.txt import decode
 
 CONTRACT = (
     "LICENCE AGREEMENT\n"
@@ -101,7 +101,7 @@ def test_txt_bom_and_whitespace_only_has_no_text(data):
 
 @pytest.mark.parametrize("data", [b"\xef\xbb\xbfAgreement \xff\xfe broken"])
 def test_txt_invalid_utf8_after_bom_is_corrupt(data):
-    from analyzer.errors import Corrupt
+    from analyzer.core.errors import Corrupt
 
     with pytest.raises(Corrupt, match="bad.txt"):
         parse(data, filename="bad.txt")

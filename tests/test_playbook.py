@@ -8,11 +8,18 @@ from pathlib import Path
 import pytest
 
 from analyzer.cli import main
-from analyzer.errors import PlaybookError
-from analyzer.model import AgreementType
-from analyzer.playbook import (LIBRARY_DIR, SCHEMA_PATH, Playbook, json_schema_text, list_playbooks, load_playbook,
-                               resolve_playbook)
-from analyzer.taxonomy import ALL_CATEGORIES
+from analyzer.core.errors import PlaybookError
+from analyzer.core.schema import AgreementType
+from analyzer.core.taxonomy import ALL_CATEGORIES
+from analyzer.review.playbook import (
+    LIBRARY_DIR,
+    SCHEMA_PATH,
+    Playbook,
+    json_schema_text,
+    list_playbooks,
+    load_playbook,
+    resolve_playbook,
+)
 
 SHIPPED = sorted(p for p in LIBRARY_DIR.glob("*.yaml") if not p.name.startswith("_"))
 
@@ -60,7 +67,7 @@ def test_playbook_cli_validate_ok(path, capsys):
 
 def test_playbook_schema_json_is_current():
     assert SCHEMA_PATH.read_text(encoding="utf-8") == json_schema_text(), \
-        "clause_library/schema.json is stale: run python -m analyzer.playbook"
+        "clause_library/schema.json is stale: run python -m analyzer.review.playbook"
 
 
 def test_playbook_schema_lists_categories():

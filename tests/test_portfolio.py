@@ -5,10 +5,28 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from analyzer.model import AgreementType, DocumentInfo, Finding, Label, Party, Report, Status
-from analyzer.portfolio import (CATEGORY_COLUMNS, COLUMNS, SEVERITIES, category_value, error_row, heatmap_html,
-                                portfolio_frame, skipped_row, summarize, write_summary)
-from analyzer.taxonomy import ALL_CATEGORIES
+from analyzer.core.schema import (
+    AgreementType,
+    DocumentInfo,
+    Finding,
+    Label,
+    Party,
+    Report,
+    Status,
+)
+from analyzer.core.taxonomy import ALL_CATEGORIES
+from analyzer.output.portfolio import (
+    CATEGORY_COLUMNS,
+    COLUMNS,
+    SEVERITIES,
+    category_value,
+    error_row,
+    heatmap_html,
+    portfolio_frame,
+    skipped_row,
+    summarize,
+    write_summary,
+)
 
 
 def _finding(i: int, category: str, kind: str, severity: str) -> Finding:

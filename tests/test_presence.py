@@ -1,12 +1,12 @@
-"""Presence signals (analyzer.presence) on hand-built reports: what counts as a clause of a kind."""
+"""Presence signals (analyzer.review.presence) on hand-built reports: what counts as a clause of a kind."""
 
 from __future__ import annotations
 
 import pytest
-
-from analyzer.model import Report
-from analyzer.presence import PresenceIndex
 from builders import clause_report
+
+from analyzer.core.schema import Report
+from analyzer.review.presence import PresenceIndex
 
 
 def report(sections=(), loose: str = "", labels=()) -> Report:

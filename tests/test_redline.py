@@ -15,10 +15,10 @@ import docx
 import pytest
 from lxml import etree
 
-from analyzer.errors import AnalyzerError
-from analyzer.model import Clause, DocumentInfo, Finding, Report, Span, Suggestion
-from analyzer.parsers import parse
-from analyzer.redline import AUTHOR, redline_bytes, write_redline
+from analyzer.core.errors import AnalyzerError
+from analyzer.core.schema import Clause, DocumentInfo, Finding, Report, Span, Suggestion
+from analyzer.ingest import parse
+from analyzer.redline.writer import AUTHOR, redline_bytes, write_redline
 
 W_NS = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 W = f"{{{W_NS}}}"

@@ -11,9 +11,9 @@ import subprocess
 import pdfplumber
 import pytest
 
-from analyzer.model import DocumentInfo, Finding, Report, Suggestion
-from analyzer.parsers import parse
-from analyzer.redline import write_redline
+from analyzer.core.schema import DocumentInfo, Finding, Report, Suggestion
+from analyzer.ingest import parse
+from analyzer.redline.writer import write_redline
 
 SOFFICE = shutil.which("soffice") or shutil.which("libreoffice")
 pytestmark = pytest.mark.skipif(SOFFICE is None, reason="LibreOffice (soffice) is not installed")

@@ -9,9 +9,9 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from analyzer.model import Block, Format, SourceDocument, make_id
-from analyzer.parsers import parse
-from analyzer.segment import segment
+from analyzer.core.schema import Block, Format, SourceDocument, make_id
+from analyzer.ingest import parse
+from analyzer.structure.segment import segment
 
 DATA = Path(__file__).resolve().parent / "data" / "segment"
 
@@ -210,7 +210,7 @@ def test_segment_cuad_invariants(cuad_dir):
 def test_segment_pages_from_document():
     text = "1. First. Page one text.\n2. Second. Starts on page one\nand ends on page two.\n3. Third. Page two.\n"
     cut = text.index("and ends")
-    from analyzer.model import Page
+    from analyzer.core.schema import Page
 
     doc = SourceDocument(source="t.pdf", format=Format.PDF, sha256="1" * 64, text=text,
                          pages=[Page(number=1, start=0, end=cut), Page(number=2, start=cut, end=len(text))])
@@ -321,7 +321,7 @@ def test_segment_docx_headings_title_recitals_and_tables():
     ("Governing Law and Jurisdiction", False),
 ])
 def test_segment_label_table_rows(line, is_row):
-    from analyzer.nlp.labels import is_heading_like, looks_like_table_row
+    from analyzer.structure.clause_numbers import is_heading_like, looks_like_table_row
 
     assert looks_like_table_row(line) is is_row
     if is_row:
@@ -338,7 +338,7 @@ def test_segment_label_table_rows(line, is_row):
     ("12.2.1 Party A's contacts: Address: Beijing", None),
 ])
 def test_segment_label_run_in_heading(text, heading):
-    from analyzer.nlp.labels import heading_after, parse_label
+    from analyzer.structure.clause_numbers import heading_after, parse_label
 
     label = parse_label(text, 0)
     assert label is not None

@@ -8,9 +8,9 @@ from pathlib import Path
 import pytest
 from conftest import verify_golden
 
-from analyzer.nlp.labels import looks_like_table_row
-from analyzer.parsers import parse
-from analyzer.segment import segment
+from analyzer.ingest import parse
+from analyzer.structure.clause_numbers import looks_like_table_row
+from analyzer.structure.segment import segment
 
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLES = ROOT / "samples"

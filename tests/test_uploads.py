@@ -8,8 +8,14 @@ import zipfile
 
 import pytest
 
-from analyzer.errors import Corrupt, EmptyDocument, TooLarge, ZipBomb
-from analyzer.uploads import UploadLimits, check_upload, collect, extract_zip, safe_member_name
+from analyzer.core.errors import Corrupt, EmptyDocument, TooLarge, ZipBomb
+from ui.uploads import (
+    UploadLimits,
+    check_upload,
+    collect,
+    extract_zip,
+    safe_member_name,
+)
 
 SMALL = UploadLimits(max_file_bytes=1000, max_zip_members=5, max_zip_total_bytes=5000,
                      max_zip_ratio=50, ratio_floor_bytes=100)

@@ -13,12 +13,16 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Optional
 
-
-from ..model import Clause, Entity, Party, Sentence, SourceDocument
-from . import components  # noqa: F401  (registers the components)
-from .components import COMPONENTS, KEYS, PARTY_RECORDS, REGIONS, span_hits
-from .sentences import BREAKS_KEY, TEXT_KEY, build_sentence_pipeline, doc_sentences
-from .xrefs import clause_index, resolve
+from analyzer.core.schema import Clause, Entity, Party, Sentence, SourceDocument
+from analyzer.nlp import components  # noqa: F401  (registers the components)
+from analyzer.nlp.components import COMPONENTS, KEYS, PARTY_RECORDS, REGIONS, span_hits
+from analyzer.nlp.sentences import (
+    BREAKS_KEY,
+    TEXT_KEY,
+    build_sentence_pipeline,
+    doc_sentences,
+)
+from analyzer.nlp.xrefs import clause_index, resolve
 
 __all__ = ["NlpResult", "run_nlp", "document_title", "legal_nlp"]
 
@@ -110,7 +114,7 @@ def run_nlp(doc: SourceDocument, clauses: list[Clause]) -> NlpResult:
 
 def document_title(doc: SourceDocument, clauses: list[Clause]) -> Optional[Entity]:
     """The agreement's title ("EXCLUSIVE LICENSE AGREEMENT") as an Entity(type="document_name")."""
-    from .title import find_title
+    from analyzer.nlp.title import find_title
 
     start = regions(doc.text, clauses)["preamble"][0]
     hit = find_title(doc.text[start:])

@@ -5,8 +5,18 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
-from .resources import Hit, alternation, drop_overlaps, fmt_number, load_patterns, number_phrase, parse_amount, \
-    windowed, windows, words_to_number
+from analyzer.nlp.resources import (
+    Hit,
+    alternation,
+    drop_overlaps,
+    fmt_number,
+    load_patterns,
+    number_phrase,
+    parse_amount,
+    windowed,
+    windows,
+    words_to_number,
+)
 
 _DURATION_ANCHOR = re.compile(r"(?i)\b(?:year|month|week|day|hour|quarter)s?\b")
 _PERCENT_ANCHOR = re.compile(r"%|(?i:\bper\s?cent\b|\bpercent\b)")

@@ -13,15 +13,20 @@ from __future__ import annotations
 from spacy.language import Language
 from spacy.tokens import Doc
 
-from .amounts import find_durations, find_money, find_percents
-from .dates import date_roles, find_dates
-from .law import find_law
-from .parties import PartyHit, find_collective, find_parties, find_signatories
-from .resources import Hit
-from .sentences import doc_text
-from .terms import find_defined_terms, find_term_uses
-from .title import find_title
-from .xrefs import find_cross_references
+from analyzer.nlp.amounts import find_durations, find_money, find_percents
+from analyzer.nlp.dates import date_roles, find_dates
+from analyzer.nlp.law import find_law
+from analyzer.nlp.parties import (
+    PartyHit,
+    find_collective,
+    find_parties,
+    find_signatories,
+)
+from analyzer.nlp.resources import Hit
+from analyzer.nlp.sentences import doc_text
+from analyzer.nlp.terms import find_defined_terms, find_term_uses
+from analyzer.nlp.title import find_title
+from analyzer.nlp.xrefs import find_cross_references
 
 REGIONS = "legal_regions"
 PARTY_RECORDS = "legal_party_records"

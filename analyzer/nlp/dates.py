@@ -8,7 +8,14 @@ from datetime import date
 from functools import lru_cache
 from typing import Optional
 
-from .resources import Hit, alternation, drop_overlaps, load_patterns, windowed, windows
+from analyzer.nlp.resources import (
+    Hit,
+    alternation,
+    drop_overlaps,
+    load_patterns,
+    windowed,
+    windows,
+)
 
 _BLANK = r"(?:_{2,}|\[\s*[*•_ ]*\s*\]|\s{2,}|•)"
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
-from .resources import Hit, drop_overlaps, load_patterns
+from analyzer.nlp.resources import Hit, drop_overlaps, load_patterns
 
 _NOT_PLACES = {"this", "such", "any", "each", "agreement", "the", "that", "said", "which", "all", "its", "their",
                "competent", "applicable", "appropriate", "united"}

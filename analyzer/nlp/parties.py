@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Optional
 
-from .resources import alternation, load_patterns
+from analyzer.nlp.resources import alternation, load_patterns
 
 _INTRO = re.compile(r"\b(?:by\s+and\s+)?(?:between|among|amongst|BETWEEN|AMONG|AMONGST|Between|Among)\b[\s:]*"
                     r"|\bPARTIES\b[\s:]*|\bParties\s*:\s*")

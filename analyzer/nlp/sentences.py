@@ -24,7 +24,7 @@ from spacy.language import Language
 from spacy.symbols import ORTH
 from spacy.tokens import Doc
 
-from .labels import is_heading_like, parse_label
+from analyzer.structure.clause_numbers import is_heading_like, parse_label
 
 PATTERNS = Path(__file__).resolve().parent / "patterns"
 LEGAL_ABBREVIATIONS: list[str] = json.loads(

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
-from .resources import Hit, load_patterns
+from analyzer.nlp.resources import Hit, load_patterns
 
 
 @lru_cache(maxsize=1)

@@ -5,8 +5,8 @@ from __future__ import annotations
 import re
 from typing import Optional
 
-from .labels import is_heading_like
-from .resources import Hit
+from analyzer.nlp.resources import Hit
+from analyzer.structure.clause_numbers import is_heading_like
 
 _KIND = (r"AGREEMENT|CONTRACT|LICEN[CS]E|MEMORANDUM\s+OF\s+UNDERSTANDING|ADDENDUM|AMENDMENT|DEED|"
          r"TERMS\s+AND\s+CONDITIONS|ARRANGEMENT|INDENTURE|UNDERTAKING|PROTOCOL|CHARTER")

@@ -7,9 +7,9 @@ import re
 from functools import lru_cache
 from typing import Optional
 
-from ..model import Clause
-from .labels import roman_to_int
-from .resources import Hit, alternation, load_patterns
+from analyzer.core.schema import Clause
+from analyzer.nlp.resources import Hit, alternation, load_patterns
+from analyzer.structure.clause_numbers import roman_to_int
 
 _PART_KINDS = {"schedule", "exhibit", "annex", "appendix", "attachment"}
 

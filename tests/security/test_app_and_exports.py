@@ -24,7 +24,7 @@ from pathlib import Path
 
 import pytest
 
-from analyzer.uploads import UploadBudget, UploadLimits, collect, extract_zip
+from ui.uploads import UploadBudget, UploadLimits, collect, extract_zip
 
 ROOT = Path(__file__).resolve().parents[2]
 APP = str(ROOT / "app.py")
@@ -296,7 +296,7 @@ def test_batch_page_applies_the_batch_budget_across_zips(monkeypatch, unused):
 
 @pytest.mark.parametrize("unused", [None])
 def test_highlight_functions_escape_everything(unused):
-    from analyzer.ui import highlight
+    from ui import highlight
 
     text = f"Intro. {IMAGE} {BOLD} {TAG} end."
     start = text.index(IMAGE)
@@ -312,7 +312,7 @@ def test_highlight_functions_escape_everything(unused):
 @pytest.mark.parametrize("text", [f"{IMAGE} {BOLD} {TAG}", "1. [a](javascript:x) `c` $x$ :red[y] | t |",
                                   "www.example.com a@b.c http://x _i_ ~~s~~"])
 def test_md_escape_leaves_no_markdown_construct(text):
-    from analyzer.ui.highlight import md_escape
+    from ui.highlight import md_escape
 
     rendered = _md().render(md_escape(text))
     _assert_no_markup(rendered)
@@ -391,8 +391,8 @@ def test_markdown_memo_escapes_contract_text_and_file_name(tmp_path, fmt):
 
 @pytest.mark.parametrize("unused", [None])
 def test_html_memo_is_escaped(unused):
-    from analyzer import analyze
-    from analyzer.report import render
+    from analyzer.output.render import render
+    from analyzer.pipeline import analyze
 
     report = analyze(HOSTILE_CONTRACT.encode(), filename=f"{TAG}.txt")
     page = render(report, "html")
@@ -405,7 +405,7 @@ def test_html_memo_is_escaped(unused):
     ("- x", "\\- x"), ("a|b", "a\\|b"), ("<b>&", "&lt;b&gt;&amp;"), ("x\n# y", "x \\# y"),
 ])
 def test_md_text_escapes_markdown_and_html(text, expected):
-    from analyzer.report import md_text
+    from analyzer.output.render import md_text
 
     assert md_text(text) == expected
 
@@ -416,7 +416,7 @@ def test_md_text_escapes_markdown_and_html(text, expected):
 def test_summary_csv_and_xlsx_neutralise_formulas(tmp_path, unused):
     from openpyxl import load_workbook
 
-    from analyzer.portfolio import error_row, skipped_row, write_summary
+    from analyzer.output.portfolio import error_row, skipped_row, write_summary
 
     rows = [error_row(n, "=1+1 reason") for n in FORMULA_NAMES[:3]]
     rows += [skipped_row(n, "-cmd reason") for n in FORMULA_NAMES[3:]]
@@ -446,17 +446,17 @@ def test_summary_csv_and_xlsx_neutralise_formulas(tmp_path, unused):
     ("a=b", "a=b"), ("", ""), (-2, -2), (1.5, 1.5), (None, None),
 ])
 def test_spreadsheet_safe(value, expected):
-    from analyzer.portfolio import spreadsheet_safe
+    from analyzer.output.portfolio import spreadsheet_safe
 
     assert spreadsheet_safe(value) == expected
 
 
 @pytest.mark.parametrize("names", [("=HYPERLINK(1).txt", "@x.txt")])
 def test_batch_page_exports_neutralise_formulas(samples_dir, names):
-    from openpyxl import load_workbook
-    from streamlit.runtime.memory_media_file_storage import MemoryMediaFileStorage
-    from streamlit.runtime.media_file_storage import MediaFileStorageError
     import streamlit.testing.v1.app_test as app_test
+    from openpyxl import load_workbook
+    from streamlit.runtime.media_file_storage import MediaFileStorageError
+    from streamlit.runtime.memory_media_file_storage import MemoryMediaFileStorage
     from streamlit.testing.v1 import AppTest
 
     storages: list[MemoryMediaFileStorage] = []

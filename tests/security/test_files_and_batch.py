@@ -13,11 +13,11 @@ from pathlib import Path
 
 import pytest
 
-from analyzer import atomic
-from analyzer.batch import STATE, review, scan
-from analyzer.batch_pool import crash_reason, run_local
-from analyzer.errors import EmptyDocument, NotRegularFile, escape_name
-from analyzer.parsers import open_regular, parse
+from analyzer.batch.folder_review import STATE, review, scan
+from analyzer.batch.local_pool import crash_reason, run_local
+from analyzer.core import files as atomic
+from analyzer.core.errors import EmptyDocument, NotRegularFile, escape_name
+from analyzer.ingest import open_regular, parse
 
 ROOT = Path(__file__).resolve().parents[2]
 MARKER = "SECRET-MARKER-7f3a9c"
@@ -87,7 +87,7 @@ def test_review_does_not_follow_a_symlink_out_of_the_folder(tmp_path):
 @needs_symlink
 def test_review_rechecks_a_link_swapped_after_the_scan(tmp_path, monkeypatch):
     """A link that pointed inside at scan time but outside when hashed is still refused."""
-    import analyzer.batch as batch
+    import analyzer.batch.folder_review as batch
 
     secret = tmp_path / "secret.txt"
     secret.write_text(f"{MARKER}\n{CONTRACT}", encoding="utf-8")
@@ -150,7 +150,7 @@ def test_review_skips_a_fifo_without_blocking(tmp_path):
 @needs_fifo
 def test_review_plan_refuses_a_file_swapped_for_a_fifo(tmp_path, monkeypatch):
     """A file replaced by a FIFO between the scan and the hashing fails that file; it does not hang."""
-    import analyzer.batch as batch
+    import analyzer.batch.folder_review as batch
 
     src = tmp_path / "in"
     src.mkdir()
@@ -202,7 +202,7 @@ def test_eval_limit_must_be_positive(tmp_path):
 
 @pytest.mark.parametrize("timeout", [float("inf"), float("nan"), -1.0, 0])
 def test_review_library_rejects_bad_timeout(tmp_path, timeout):
-    from analyzer.errors import AnalyzerError
+    from analyzer.core.errors import AnalyzerError
 
     src = tmp_path / "in"
     src.mkdir()
@@ -249,13 +249,13 @@ def test_journal_torn_last_line_does_not_swallow_the_next_record(tmp_path, caplo
     atomic.append_line(journal, {"file": "a.txt", "outcome": "done"})
     with open(journal, "ab") as fh:  # a writer killed in the middle of its line
         fh.write(b'{"file": "b.txt", "outc')
-    with caplog.at_level(logging.WARNING, logger="analyzer.atomic"):
+    with caplog.at_level(logging.WARNING, logger="analyzer.core.files"):
         assert [r["file"] for r in atomic.read_lines(journal)] == ["a.txt"]
     assert "incomplete" in caplog.text
     atomic.append_line(journal, {"file": "c.txt", "outcome": "done"})
     atomic.append_line(journal, {"file": "d.txt", "outcome": "failure"})
     caplog.clear()
-    with caplog.at_level(logging.WARNING, logger="analyzer.atomic"):
+    with caplog.at_level(logging.WARNING, logger="analyzer.core.files"):
         assert [r["file"] for r in atomic.read_lines(journal)] == ["a.txt", "c.txt", "d.txt"]
     assert "line 2 is not valid JSON" in caplog.text
     lines = journal.read_bytes().split(b"\n")

@@ -1,9 +1,9 @@
 """Property-based fuzzing of the parsers, bounded for CI (``-m fuzz`` selects it).
 
 For generated TXT/DOCX/PDF inputs and raw bytes behind format magic,
-``analyzer.parsers.parse`` returns a ``SourceDocument`` whose spans lie inside
+``analyzer.ingest.parse`` returns a ``SourceDocument`` whose spans lie inside
 its text, or raises an ``AnalyzerError`` with a one-line message naming the
-file; ``analyzer.segment.segment`` then returns clauses inside the text. Any
+file; ``analyzer.structure.segment.segment`` then returns clauses inside the text. Any
 other exception, one input running past 20 s, or one needing more than 2 GiB
 of address space (MemoryError under a cap), fails. The strategies and the
 property are shared with the timed run ``benchmarks/fuzz_parsers.py``.
@@ -78,51 +78,51 @@ def test_the_generators_reach_documents_that_parse(strategy):
 
 
 def test_the_property_flags_an_unexpected_exception(monkeypatch):
-    import analyzer.parsers
+    import analyzer.ingest
 
     def boom(data, filename=None, limits=None):
         raise KeyError("unexpected")
 
-    monkeypatch.setattr(analyzer.parsers, "parse", boom)
+    monkeypatch.setattr(analyzer.ingest, "parse", boom)
     out = fz.check(fz.FuzzInput(b"1. Term\n", "txt", "plain"))
     assert out.status == "crash" and out.kind == "KeyError" and "boom" in out.where
 
 
 def test_the_property_flags_a_multiline_error_message(monkeypatch):
-    import analyzer.parsers
-    from analyzer.errors import AnalyzerError
+    import analyzer.ingest
+    from analyzer.core.errors import AnalyzerError
 
     def two_lines(data, filename=None, limits=None):
         raise AnalyzerError(f"{filename}: bad\nTraceback (most recent call last):")
 
-    monkeypatch.setattr(analyzer.parsers, "parse", two_lines)
+    monkeypatch.setattr(analyzer.ingest, "parse", two_lines)
     out = fz.check(fz.FuzzInput(b"1. Term\n", "txt", "plain"))
     assert out.status == "crash" and "not one line" in out.message
 
 
 def test_the_property_flags_a_span_outside_the_text(monkeypatch):
-    import analyzer.parsers
+    import analyzer.ingest
 
-    real = analyzer.parsers.parse
+    real = analyzer.ingest.parse
 
     def bad_span(data, filename=None, limits=None):
         doc = real(data, filename=filename, limits=limits)
         doc.blocks[0].end = len(doc.text) + 5
         return doc
 
-    monkeypatch.setattr(analyzer.parsers, "parse", bad_span)
+    monkeypatch.setattr(analyzer.ingest, "parse", bad_span)
     out = fz.check(fz.FuzzInput(b"1. Term\nThe term is one year.\n", "txt", "plain"))
     assert out.status == "crash" and out.kind == "invariant" and "block span out of range" in out.message
 
 
 def test_the_property_bounds_the_time_of_one_input(monkeypatch):
-    import analyzer.parsers
+    import analyzer.ingest
 
     def spin(data, filename=None, limits=None):
         while True:
             pass
 
-    monkeypatch.setattr(analyzer.parsers, "parse", spin)
+    monkeypatch.setattr(analyzer.ingest, "parse", spin)
     t0 = time.monotonic()
     out = fz.check(fz.FuzzInput(b"1. Term\n", "txt", "plain"), time_limit=0.3)
     assert out.status == "crash" and out.kind == "timeout" and time.monotonic() - t0 < 5

@@ -22,8 +22,8 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from analyzer.model import Clause, DocumentInfo, Report, Sentence
-from analyzer.spans import Covered, Innermost, SpanIndex
+from analyzer.classify.units import Covered, Innermost, SpanIndex
+from analyzer.core.schema import Clause, DocumentInfo, Report, Sentence
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -85,7 +85,7 @@ def _report(text: str, spans: list[tuple[int, int]], sentences=()) -> Report:
 
 
 def test_presence_clause_at_is_the_innermost_clause_of_the_scan():
-    from analyzer.presence import PresenceIndex
+    from analyzer.review.presence import PresenceIndex
 
     rng = random.Random(11)
     for trial in range(60):
@@ -103,7 +103,7 @@ def test_presence_clause_at_is_the_innermost_clause_of_the_scan():
 
 
 def test_classify_clause_lookup_matches_innermost_clause():
-    from analyzer.classify import InnermostClause, innermost_clause
+    from analyzer.classify.classifier import InnermostClause, innermost_clause
 
     rng = random.Random(5)
     for trial in range(60):
@@ -120,7 +120,7 @@ def test_classify_clause_lookup_matches_innermost_clause():
 
 
 def test_classify_unit_probability_and_run_filter_match_scans():
-    from analyzer.classify import _not_inside_another, _unit_prob
+    from analyzer.classify.classifier import _not_inside_another, _unit_prob
 
     rng = random.Random(3)
     for _ in range(200):
@@ -138,9 +138,9 @@ def test_classify_unit_probability_and_run_filter_match_scans():
 # ------------------------------------------------------------------ gap analysis
 
 def test_sentences_of_a_unit_match_the_filter():
-    from analyzer.compare import _Comparer
-    from analyzer.playbook import resolve_playbook
-    from analyzer.presence import Unit
+    from analyzer.review.findings import _Comparer
+    from analyzer.review.playbook import resolve_playbook
+    from analyzer.review.presence import Unit
 
     rng = random.Random(13)
     text = " ".join(f"Sentence {i} says the Licensee shall pay." for i in range(400))
@@ -157,8 +157,8 @@ def test_sentences_of_a_unit_match_the_filter():
 
 
 def test_next_heading_at_or_above_matches_scan():
-    from analyzer.features import Heading
-    from analyzer.presence import _next_at_or_above
+    from analyzer.classify.features import Heading
+    from analyzer.review.presence import _next_at_or_above
 
     rng = random.Random(17)
     for _ in range(200):
@@ -214,7 +214,7 @@ def test_defined_term_uses_match_the_alternation():
 # ------------------------------------------------------------------ segmentation
 
 def _random_tree(rng: random.Random):
-    from analyzer.segment_parts import Node
+    from analyzer.structure.tree import Node
 
     nodes = []
     for i in range(rng.randint(1, 40)):
@@ -227,7 +227,7 @@ def _random_tree(rng: random.Random):
 
 
 def test_definition_tree_matches_descends():
-    from analyzer.segment_parts import _Tree, descends
+    from analyzer.structure.tree import _Tree, descends
 
     rng = random.Random(19)
     for _ in range(200):
@@ -239,8 +239,8 @@ def test_definition_tree_matches_descends():
 
 
 def test_clause_ends_match_the_scan():
-    from analyzer.segment import _finish
-    from analyzer.segment_parts import Node
+    from analyzer.structure.segment import _finish
+    from analyzer.structure.tree import Node
 
     rng = random.Random(23)
     text = "x" * 500
@@ -270,7 +270,7 @@ def test_clause_ends_match_the_scan():
 
 
 def test_toc_entry_count_matches_findall():
-    from analyzer.segment import _TOC_ENTRY, _Seen
+    from analyzer.structure.segment import _TOC_ENTRY, _Seen
 
     rng = random.Random(29)
     tokens = ["Section", "SECTION", "Article", "ARTICLE", " ", "  ", "\n", "12.3", "1.2", "4", "IV", "A", "B", ".", "x", "(a)"]
@@ -300,8 +300,8 @@ class _CountingPattern:
 def test_table_of_contents_test_scans_the_text_once_per_sequence(monkeypatch):
     """Many numbered lists restarting at 1 under top-level clauses numbered from 1: every list
     start asks whether a table of contents ended there, and the answer reuses one scan."""
-    from analyzer import segment as seg
-    from analyzer.model import Format, SourceDocument
+    from analyzer.core.schema import Format, SourceDocument
+    from analyzer.structure import segment as seg
 
     body = "The Licensee shall keep full records of all work under this clause for the whole Term. " * 4
     parts = ["LICENCE AGREEMENT", ""]
@@ -329,7 +329,7 @@ def _join_whole(prev: str, nxt: str, keep: set[str], soft: bool) -> str:
         word = m.group(1)
         if head is None:
             return prev + nxt
-        from analyzer.parsers.pdf_cleanup import _COMPOUND_PREFIXES
+        from analyzer.ingest.pdf_cleanup import _COMPOUND_PREFIXES
 
         if word.lower() in _COMPOUND_PREFIXES or f"{word}-{head.group(1)}".lower() in keep:
             return prev + nxt
@@ -338,7 +338,7 @@ def _join_whole(prev: str, nxt: str, keep: set[str], soft: bool) -> str:
 
 
 def _paragraphs_whole(lines, keep):
-    from analyzer.parsers.pdf_cleanup import starts_new_paragraph, typical_length
+    from analyzer.ingest.pdf_cleanup import starts_new_paragraph, typical_length
 
     full = typical_length(lines)
     out, prev = [], None
@@ -354,7 +354,7 @@ def _paragraphs_whole(lines, keep):
 
 
 def test_pdf_paragraphs_match_the_whole_paragraph_join():
-    from analyzer.parsers.pdf_cleanup import Line, paragraphs
+    from analyzer.ingest.pdf_cleanup import Line, paragraphs
 
     rng = random.Random(31)
     words = ["the", "licen-", "sed", "non-", "exclusive", "know-", "how", "Agree-", "ment", "-", "--", "a", "B-", "2020",
@@ -369,8 +369,8 @@ def test_pdf_paragraphs_match_the_whole_paragraph_join():
 
 
 def test_pdf_join_reads_a_bounded_tail(monkeypatch):
-    from analyzer.parsers import pdf_cleanup
-    from analyzer.parsers.pdf_cleanup import WORD_TAIL_CHARS, Line, paragraphs
+    from analyzer.ingest import pdf_cleanup
+    from analyzer.ingest.pdf_cleanup import WORD_TAIL_CHARS, Line, paragraphs
 
     seen: list[int] = []
     real = pdf_cleanup._joint
@@ -382,7 +382,7 @@ def test_pdf_join_reads_a_bounded_tail(monkeypatch):
 
 
 _PDF_PAGE_SCRIPT = textwrap.dedent("""
-    from analyzer.parsers.pdf_cleanup import Line, paragraphs
+    from analyzer.ingest.pdf_cleanup import Line, paragraphs
     lines, expected = [], ""
     for i in range(8000):
         kind = i % 3
@@ -427,15 +427,15 @@ def _cli(*args: str) -> subprocess.CompletedProcess:
 
 @pytest.mark.parametrize("pages", ["²", "١٢", "3\u00b2", "12x", "-5", ""])
 def test_docx_pages_that_are_not_ascii_digits_are_ignored(tmp_path, pages):
-    from analyzer.parsers import Limits, parse
+    from analyzer.ingest import Limits, parse
 
     path = _docx_with_app(tmp_path, "odd_pages.docx", f"<!-- rendered --><?pi x?><Pages>{pages}</Pages>")
     assert parse(path, limits=Limits()).text.strip()
 
 
 def test_docx_page_count_over_the_limit_is_refused_without_reading_a_long_number(tmp_path):
-    from analyzer.errors import TooLarge
-    from analyzer.parsers import Limits, parse
+    from analyzer.core.errors import TooLarge
+    from analyzer.ingest import Limits, parse
 
     for pages, limit in [("1" * 5000, 1000), ("0" * 50 + "7", 6), ("1001", 1000)]:
         path = _docx_with_app(tmp_path, "many_pages.docx", f"<Pages>{pages}</Pages>")

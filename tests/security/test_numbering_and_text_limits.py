@@ -21,14 +21,24 @@ from xml.sax.saxutils import escape
 
 import pytest
 
-from analyzer.errors import AnalyzerError, TooLarge
-from analyzer.model import Page
-from analyzer.parsers import Limits, parse
-from analyzer.parsers._builder import page_at
-from analyzer.parsers.ooxml_numbering import (MAX_COUNTER, MAX_LABEL_CHARS, MAX_LEVELS, MAX_START,
-                                              MAX_STYLE_DEPTH, ListCounter, Numbering, Styles,
-                                              format_number, letters, roman)
-from analyzer.parsers.docx_safety import parse_xml
+from analyzer.core.errors import AnalyzerError, TooLarge
+from analyzer.core.schema import Page
+from analyzer.core.text_builder import page_at
+from analyzer.ingest import Limits, parse
+from analyzer.ooxml.numbering import (
+    MAX_COUNTER,
+    MAX_LABEL_CHARS,
+    MAX_LEVELS,
+    MAX_START,
+    MAX_STYLE_DEPTH,
+    ListCounter,
+    Numbering,
+    Styles,
+    format_number,
+    letters,
+    roman,
+)
+from analyzer.ooxml.package import parse_xml
 
 ROOT = Path(__file__).resolve().parents[2]
 W_NS = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
@@ -269,7 +279,7 @@ def test_txt_cap(text):
 
 
 def test_txt_cap_checked_before_decoding(monkeypatch):
-    import analyzer.parsers.txt as txt
+    import analyzer.ingest.txt as txt
 
     def no_decode(*_a, **_k):
         raise AssertionError("decoded")
@@ -329,7 +339,7 @@ def test_docx_cap_through_cli(tmp_path):
 
 @pytest.mark.parametrize("engine", ["pypdf", "pdfplumber"])
 def test_pdf_cap_per_page(engine, samples_dir, monkeypatch):
-    import analyzer.parsers.pdf as pdf
+    import analyzer.ingest.pdf as pdf
 
     path = samples_dir / "long_license.pdf"
     full = parse(path, limits=Limits(max_chars=10**7))
@@ -368,8 +378,8 @@ def test_page_at_matches_linear_scan():
 
 def _reference_pages(page_pars: list[list[str]], keep: set[str]) -> tuple[str, list[int]]:
     """The plain join over whole paragraph texts: canonical text and page start offsets."""
-    from analyzer.parsers.pdf import PARAGRAPH_SEP
-    from analyzer.parsers.pdf_cleanup import continues_paragraph, join_lines
+    from analyzer.ingest.pdf import PARAGRAPH_SEP
+    from analyzer.ingest.pdf_cleanup import continues_paragraph, join_lines
 
     merged: list[tuple[str, int, list[tuple[int, int]]]] = []
     for p_idx, pars in enumerate(page_pars):
@@ -393,8 +403,8 @@ def _reference_pages(page_pars: list[list[str]], keep: set[str]) -> tuple[str, l
 def test_pdf_run_on_paragraph_joins_like_whole_text():
     """Paragraphs running on over page breaks give the same text and page starts
     as joining the whole texts; hyphenation across a page break is undone."""
-    from analyzer.parsers._builder import TextBuilder
-    from analyzer.parsers.pdf import JOIN_TAIL, _write_pages
+    from analyzer.core.text_builder import TextBuilder
+    from analyzer.ingest.pdf import JOIN_TAIL, _write_pages
 
     long_words = "word " * (JOIN_TAIL // 2)
     pages = [["HEADING ONE", "the first clause starts here and"]]
@@ -410,8 +420,8 @@ def test_pdf_run_on_paragraph_joins_like_whole_text():
 
 
 def test_pdf_run_on_paragraph_is_linear():
-    from analyzer.parsers._builder import TextBuilder
-    from analyzer.parsers.pdf import _write_pages
+    from analyzer.core.text_builder import TextBuilder
+    from analyzer.ingest.pdf import _write_pages
 
     par = "the clause goes on " * 250 + "and"
     pages = [[par] for _ in range(400)]  # one 1.9 MB paragraph over 400 pages

@@ -11,7 +11,7 @@ from pathlib import Path
 
 from pdfminer.cmapdb import FileUnicodeMap
 
-from analyzer.parsers.pdf_cmap_limit import MAX_CMAP_ENTRIES, BoundedCMapParser
+from analyzer.ingest.pdf_cmap_limit import MAX_CMAP_ENTRIES, BoundedCMapParser
 
 ROOT = Path(__file__).resolve().parents[2]
 HUGE_RANGE = b"1 beginbfrange\n<00000000> <FFFFFFFF> <0041>\nendbfrange\n"
@@ -91,7 +91,7 @@ def test_pdf_with_a_billion_code_map_finishes(tmp_path):
     pdf = tmp_path / "cmap.pdf"
     pdf.write_bytes(pdf_with_tounicode(cmap_stream(HUGE_RANGE)))
     code = ("import sys; from analyzer import parse\n"
-            "from analyzer.errors import AnalyzerError\n"
+            "from analyzer.core.errors import AnalyzerError\n"
             "try:\n    doc = parse(sys.argv[1]); print('parsed', len(doc.text))\n"
             "except AnalyzerError as e:\n    print('error', e)\n")
     proc = subprocess.run([sys.executable, "-c", code, str(pdf)], cwd=ROOT, capture_output=True, text=True,

@@ -14,8 +14,14 @@ from pathlib import Path
 
 import pytest
 
-from analyzer.errors import PlaybookError
-from analyzer.playbook import LIBRARY_DIR, MAX_PLAYBOOK_BYTES, MAX_YAML_DEPTH, load_playbook, load_playbook_bytes
+from analyzer.core.errors import PlaybookError
+from analyzer.review.playbook import (
+    LIBRARY_DIR,
+    MAX_PLAYBOOK_BYTES,
+    MAX_YAML_DEPTH,
+    load_playbook,
+    load_playbook_bytes,
+)
 
 ROOT = Path(__file__).resolve().parents[2]
 MARKER = "SECRET_MARKER_7f3a9c"
@@ -205,7 +211,7 @@ def test_playbook_include_inside_own_folder_and_library(tmp_path):
 
 def test_playbook_upload_includes_only_from_the_library(tmp_path, monkeypatch, secret):
     """An uploaded playbook cannot reach files beside the app's working folder or a temp folder."""
-    from analyzer.ui.playbooks import upload_error_text, validate_upload
+    from ui.playbooks import upload_error_text, validate_upload
 
     (tmp_path / "_local.yaml").write_text(secret.read_text(encoding="utf-8"), encoding="utf-8")
     monkeypatch.chdir(tmp_path)

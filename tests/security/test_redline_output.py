@@ -18,11 +18,11 @@ import docx
 import pytest
 from lxml import etree
 
-from analyzer.errors import AnalyzerError
-from analyzer.model import DocumentInfo, Finding, Report, Span, Suggestion
-from analyzer.parsers import parse
-from analyzer.redline import redline_bytes, write_redline
-from analyzer.redline_parts import verify_docx
+from analyzer.core.errors import AnalyzerError
+from analyzer.core.schema import DocumentInfo, Finding, Report, Span, Suggestion
+from analyzer.ingest import parse
+from analyzer.redline.docx_package import verify_docx
+from analyzer.redline.writer import redline_bytes, write_redline
 
 ROOT = Path(__file__).resolve().parents[2]
 W_NS = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
@@ -247,7 +247,7 @@ def test_verify_rejects_corrupt_bytes_with_one_line_error():
 
 
 def test_writer_failure_leaves_no_output_file(tmp_path, monkeypatch):
-    import analyzer.ooxml as ooxml
+    import analyzer.ooxml.text_map as ooxml
 
     data = hostile_docx(macros=False, slip=False, template=False)
     src = tmp_path / "in.docx"
@@ -278,7 +278,7 @@ def test_cli_writer_failure_exits_1_with_one_line_and_no_file(tmp_path):
     src = tmp_path / "in.docx"
     src.write_bytes(hostile_docx(macros=False, slip=False, template=False))
     out = tmp_path / "OUT.docx"
-    code = ("import sys, analyzer.ooxml as o; real = o.ZipParts.to_bytes; "
+    code = ("import sys, analyzer.ooxml.text_map as o; real = o.ZipParts.to_bytes; "
             "o.ZipParts.to_bytes = lambda self: real(self)[:-40]; "
             "from analyzer.cli import main; sys.exit(main(sys.argv[1:]))")
     proc = subprocess.run([sys.executable, "-c", code, "redline", str(src), "--output", str(out)], cwd=ROOT,

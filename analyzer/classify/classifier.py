@@ -1,0 +1,284 @@
+"""Clause classification: evidence labels per category and the agreement type.
+
+The artifact (``models/clause_model`` or ``$ANALYZER_MODEL_DIR``) scores every
+*unit* (a sentence, or a clause-sized piece of a long sentence) for every
+category with calibrated probabilities. Adjacent units of one category are
+merged into one evidence span. Entity categories (document name, parties,
+dates) get entity-sized spans: from the extracted entities when given, else
+from patterns inside the best-scoring units.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+from typing import Optional
+
+import numpy as np
+
+from analyzer.classify import agreement_type as atype
+from analyzer.classify.encoder_stage import (
+    encoder_enabled,
+    encoder_pairs,
+    fuse,
+    select_candidates,
+)
+from analyzer.classify.features import unit_fields
+from analyzer.classify.units import (
+    Innermost,
+    SpanIndex,
+    date_spans,
+    make_units,
+    merge_runs,
+    title_span,
+)
+from analyzer.core.errors import ModelError
+from analyzer.core.schema import AgreementType, Clause, Entity, Label, Sentence
+from analyzer.core.settings import model_dir
+from analyzer.core.taxonomy import ALL_CATEGORIES, ENTITY_CATEGORIES
+
+MIN_CANDIDATE = 0.01
+MAX_CANDIDATES = 20  # per category, below the operating threshold (--all-candidates)
+RUN_PART_FACTOR = 0.95  # confidence of a unit inside a merged run, relative to its own
+
+# entity type (from analyzer.nlp) -> entity category
+ENTITY_TYPE_CATEGORY = {
+    "document_name": "document_name", "party": "parties", "party_alias": "parties",
+    "agreement_date": "agreement_date", "effective_date": "effective_date",
+}
+
+
+@dataclass
+class Prediction:
+    labels: list[Label]
+    agreement_type: AgreementType
+    entities: list[Entity] = field(default_factory=list)
+
+
+class Classifier:
+    """Loaded artifact. ``predict`` is thread-safe (no state changes after load).
+
+    With ``use_encoder`` (default: on unless ``$ANALYZER_ENCODER=off``) and an artifact that
+    has an ``encoder`` block, the best candidates are re-scored by the encoder stage.
+    """
+
+    def __init__(self, model_dir: Path, use_encoder: Optional[bool] = None):
+        from analyzer.classify.tfidf_stage import UnitModel
+
+        model_dir = Path(model_dir)
+        if not (model_dir / "config.json").is_file():
+            raise ModelError(f"{model_dir}: classifier artifact not found (config.json missing)")
+        try:
+            self.model, self.config, arrays = UnitModel.load(model_dir)
+        except (OSError, ValueError, KeyError) as exc:
+            raise ModelError(f"{model_dir}: classifier artifact unreadable ({exc})") from exc
+        unknown = [c for c in self.model.categories if c not in ALL_CATEGORIES]
+        if unknown:
+            raise ModelError(f"{model_dir}: artifact categories not in the taxonomy: {unknown[:5]}")
+        use_encoder = encoder_enabled() if use_encoder is None else use_encoder
+        self.version: str = _version(self.config, use_encoder)
+        self.thresholds = {c: float(self.config["unit_thresholds"].get(c, 0.5)) for c in self.model.categories}
+        self.doc_thresholds = {c: float(self.config["doc_thresholds"].get(c, 0.5)) for c in self.model.categories}
+        self.type_model = atype.from_artifact(self.config["agreement_type"], arrays)
+        self.tfidf_thresholds = np.array([self.thresholds[c] for c in self.model.categories], dtype=np.float32)
+        self.encoder = None
+        enc_cfg = self.config.get("encoder")
+        if enc_cfg and use_encoder:
+            from analyzer.classify.encoder_stage import UnitEncoder
+
+            self.encoder = UnitEncoder(model_dir, enc_cfg)
+            self.thresholds = {c: float(enc_cfg["unit_thresholds"].get(c, self.thresholds[c]))
+                               for c in self.model.categories}
+            self.doc_thresholds = dict(self.thresholds)
+
+    # -- scoring ---------------------------------------------------------------------
+
+    def unit_probabilities(self, text: str, sentences: list[tuple[int, int]] | None = None,
+                           hide_headings: bool = False):
+        """(units, probabilities[n_units, n_categories]) for ``text``; ``hide_headings`` scores every
+        unit as if no heading governed it (to measure what the wording alone carries)."""
+        if not sentences:
+            from analyzer.nlp.sentences import sentence_spans
+
+            sentences = sentence_spans(text)
+        units = make_units(text, sentences)
+        if not units:
+            return units, np.zeros((0, len(self.model.categories)), dtype=np.float32)
+        fields = unit_fields(text, units, [True] * len(units) if hide_headings else None)
+        z = self.model.logits(fields)
+        probs = self.model.calibrate(z)
+        if self.encoder is not None:
+            cfg = self.encoder.config
+            cand = select_candidates(probs, self.tfidf_thresholds, int(cfg["per_category"]), int(cfg["cap"]))
+            if len(cand):
+                pairs = encoder_pairs(text, [units[i] for i in cand], [fields["head"][i] for i in cand])
+                probs[cand] = fuse(z[cand], self.encoder.logits(pairs), self.encoder.fusion)
+        return units, probs
+
+    def predict(self, text: str, clauses: list[Clause], sentences: list[Sentence], all_candidates: bool = False,
+                entities: Optional[list[Entity]] = None) -> Prediction:
+        units, probs = self.unit_probabilities(text, [(s.start, s.end) for s in sentences])
+        cand = self.candidates(text, units, probs, entities)
+        clause_of = InnermostClause(clauses)
+        labels = []
+        for cat, items in cand.items():
+            thr = self.thresholds[cat]
+            chosen = self.select(cat, items, all_candidates)
+            if not all_candidates:  # a merged run stands for its units
+                chosen = _not_inside_another(chosen)
+            for s, e, p in chosen:
+                labels.append(Label(category=cat, confidence=round(float(min(1.0, p)), 4), flagged=p >= thr,
+                                    start=s, end=e, clause_id=clause_of(s, e)))
+        labels.sort(key=lambda lb: (lb.start, lb.end, lb.category))
+        label, conf = atype.predict(self.type_model, text)
+        return Prediction(labels=labels, agreement_type=AgreementType(label=label, confidence=round(conf, 4)))
+
+    def select(self, cat: str, items, all_candidates: bool):
+        """Flagged items; with ``all_candidates`` also the best MAX_CANDIDATES below the threshold."""
+        thr = self.thresholds[cat]
+        items = sorted(items, key=lambda t: -t[2])
+        flagged = [t for t in items if t[2] >= thr]
+        if not all_candidates:
+            return flagged
+        return flagged + [t for t in items if MIN_CANDIDATE <= t[2] < thr][:MAX_CANDIDATES]
+
+    def candidates(self, text: str, units, probs, entities=None) -> dict[str, list[tuple[int, int, float]]]:
+        """Every (start, end, confidence) evidence candidate >= MIN_CANDIDATE, per category."""
+        out: dict[str, list[tuple[int, int, float]]] = {}
+        if not units:
+            return out
+        located = SpanIndex(units) if any(c in ENTITY_CATEGORIES for c in self.model.categories) else None
+        for j, cat in enumerate(self.model.categories):
+            p = probs[:, j]
+            if cat in ENTITY_CATEGORIES:
+                items = self._entity_candidates(cat, text, units, p, entities, located)
+            else:
+                items = []
+                for s, e, pr, idx in merge_runs(units, p, self.thresholds[cat]):
+                    items.append((s, e, pr))
+                    if len(idx) > 1:  # the run's units are candidates too, just below the run
+                        items += [(units[i][0], units[i][1], float(p[i]) * RUN_PART_FACTOR) for i in idx]
+                items = [t for t in items if t[2] >= MIN_CANDIDATE]
+            if items:
+                out[cat] = items
+        return out
+
+    def _entity_candidates(self, cat, text, units, p, entities, located: Optional[SpanIndex] = None):
+        top = [i for i in np.argsort(-p)[:5] if p[i] >= MIN_CANDIDATE]
+        items: dict[tuple[int, int], float] = {}
+
+        def add(s, e, conf):
+            if e > s and conf >= MIN_CANDIDATE and conf > items.get((s, e), -1.0):
+                items[(s, e)] = float(conf)
+
+        given = [en for en in (entities or []) if ENTITY_TYPE_CATEGORY.get(en.type) == cat]
+        for en in given:
+            add(en.start, en.end, 0.5 + 0.5 * _unit_prob(units, p, en.start, located))
+        if cat == "parties":
+            # the sentence that names the parties is the evidence; names are inside it
+            for i in top:
+                add(units[i][0], units[i][1], p[i])
+        elif cat == "document_name":
+            span = title_span(text)
+            if span and not given:
+                add(span[0], span[1], max(_unit_prob(units, p, span[0], located), 0.5))
+            for i in top:
+                s, e = units[i]
+                add(s, e, p[i] * 0.5)
+        else:  # dates: the date inside the best units, else the unit itself
+            for i in top:
+                s, e = units[i]
+                dates = date_spans(text, s, e)
+                for ds, de in dates[:2]:
+                    add(ds, de, p[i] * (1.0 if not given else 0.8))
+                if not dates:
+                    add(s, e, p[i] * 0.3)
+        return [(s, e, c) for (s, e), c in items.items()]
+
+    def document_scores(self, probs: np.ndarray) -> dict[str, float]:
+        """Per category: the highest unit probability in the document."""
+        if len(probs) == 0:
+            return {c: 0.0 for c in self.model.categories}
+        m = probs.max(0)
+        return {c: float(m[j]) for j, c in enumerate(self.model.categories)}
+
+
+def _unit_prob(units, p, offset: int, located: Optional[SpanIndex] = None) -> float:
+    """The probability of the first unit holding ``offset`` (0.0 when none does)."""
+    if located is not None:
+        hits = located.overlapping(offset, offset + 1)
+        return float(p[hits[0]]) if hits else 0.0
+    for i, (s, e) in enumerate(units):
+        if s <= offset < e:
+            return float(p[i])
+    return 0.0
+
+
+def _not_inside_another(chosen: list[tuple]) -> list[tuple]:
+    """The items whose span lies inside no other, different span of ``chosen``.
+
+    In (start, -end) order, the spans that can hold a span are exactly the ones before it,
+    so a running maximum of their ends answers for each span in one pass."""
+    inside: set[tuple[int, int]] = set()
+    reach = None
+    for s, e in sorted({t[:2] for t in chosen}, key=lambda x: (x[0], -x[1])):
+        if reach is not None and reach >= e:
+            inside.add((s, e))
+        reach = e if reach is None else max(reach, e)
+    return [t for t in chosen if t[:2] not in inside]
+
+
+def innermost_clause(clauses: list[Clause], start: int, end: int) -> Optional[str]:
+    """Id of the smallest clause containing ``[start, end)`` (or containing ``start``)."""
+    best = None
+    for c in clauses or []:
+        if c.start <= start and end <= c.end and (best is None or c.end - c.start < best.end - best.start):
+            best = c
+    if best is None:
+        for c in clauses or []:
+            if c.start <= start < c.end and (best is None or c.end - c.start < best.end - best.start):
+                best = c
+    return best.id if best else None
+
+
+class InnermostClause:
+    """``innermost_clause`` for many spans over one list of clauses, O(log² n) per span."""
+
+    def __init__(self, clauses: list[Clause]):
+        self.clauses = list(clauses or [])
+        self._index = Innermost([(c.start, c.end) for c in self.clauses])
+
+    def __call__(self, start: int, end: int) -> Optional[str]:
+        i = self._index(start, end)
+        if i is None:
+            i = self._index(start, start + 1)  # a clause containing ``start``
+        return self.clauses[i].id if i is not None else None
+
+
+@lru_cache(maxsize=4)
+def _load(model_dir: str) -> Classifier:
+    os.environ.setdefault("HF_HUB_OFFLINE", "1")
+    return Classifier(Path(model_dir))
+
+
+def model_version() -> str:
+    """The version that ``get_classifier().version`` will report, read without loading the model."""
+    import json
+
+    config = model_dir() / "config.json"
+    if not config.is_file():
+        return "unknown"
+    return _version(json.loads(config.read_text(encoding="utf-8")), encoder_enabled())
+
+
+def _version(config: dict, use_encoder: bool) -> str:
+    """The artifact's version, marked when its encoder stage is switched off."""
+    version = config.get("version", "unknown")
+    return version + "+tfidf-only" if config.get("encoder") and not use_encoder else version
+
+
+def get_classifier() -> Classifier:
+    """The cached classifier for ``$ANALYZER_MODEL_DIR`` (default: the committed artifact)."""
+    return _load(str(model_dir()))

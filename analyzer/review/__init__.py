@@ -1,0 +1,2 @@
+"""Stage 6: review against a playbook. Playbooks (load, validate), presence and attributes over the
+whole contract, findings and the placeholders of suggested language."""

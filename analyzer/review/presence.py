@@ -1,0 +1,352 @@
+"""Is a clause of category X in the contract, and where is its evidence?
+
+Three signals, any one of which is enough:
+
+1. a flagged classifier label of the category (the evidence sentences);
+2. a clause whose heading names the category ("Confidentiality", "Field of Use")
+   and whose body says something of that kind (a heading left over a deleted
+   or empty body does not count);
+3. a sentence anywhere with a phrase that only that kind of clause uses
+   ("governed by the laws of", "right of first refusal").
+
+Using headings and phrases besides the classifier keeps false "missing"
+findings rare when the classifier misses a clause.
+"""
+
+from __future__ import annotations
+
+import bisect
+import re
+from dataclasses import dataclass
+from typing import Iterable, Optional
+
+from analyzer.classify.units import Covered, Innermost, SpanIndex
+
+# category -> (heading pattern, body pattern a heading-matched clause must contain)
+HEADINGS: dict[str, tuple[str, str]] = {
+    "license_grant": (r"\bgrant|^licen[cs]es?$|licen[cs]e rights|rights granted|scope of (?:the )?licen|^licen[cs]e$", r"licen[cs]|right to (?:use|make|sell)"),
+    "field_of_use": (r"field of use|^(?:licensed )?field$", r"field"),
+    "territory": (r"territor", r"territor|countr|worldwide|world"),
+    "exclusivity": (r"exclusiv", r"exclusiv"),
+    "sublicensing": (r"sub-?licen", r"sub-?licen"),
+    "improvements": (r"improvement|grant[\s-]?back|enhancement|developments|derivative", r"improv|enhanc|modif|develop|derivativ"),
+    "confidentiality": (r"confiden|non-?disclosure|secrecy|proprietary information", r"confiden|disclos|secre"),
+    "ip_ownership_assignment": (r"ownership(?! of (?:the )?(?:\w+ ){0,3}(?:equipment|shares|stock|units|premises|assets|vehicles?|inventory|goods|hardware)\b)"
+                                r"|^title|intellectual property|\bip\b|proprietary rights|results|foreground|background",
+                                r"\bown|\btitle\b(?!\s*:)|\bvest|\bassign"),
+    "joint_ip_ownership": (r"joint(?:ly)?[\s-]own|joint (?:ip|intellectual property|inventions)", r"joint"),
+    "patent_prosecution_maintenance": (r"prosecution|patent maintenance|maintenance of (?:the )?(?:licensed )?patents|patent (?:filing|matters|applications)|filing of patents",
+                                       r"patent|prosecut|maint"),
+    "ip_enforcement": (r"enforcement|infringement|third[- ]party (?:claims|infringement)|defen[cs]e of", r"infring|enforc"),
+    "no_challenge": (r"no[\s-]challenge|challenge|contest", r"challeng|contest|oppos|validity"),
+    "royalties_payment": (r"royalt|payment|fees|consideration|compensation|financial terms|commercial terms|exploitation", r"royalt|pay|fee|\$|€|£|percent|%"),
+    "audit_rights": (r"audit|records|books|inspection|reports", r"audit|inspect|examin|records"),
+    "term": (r"^term\b|\bterm$|^term and|duration|commencement",
+             r"\bterm\b|commenc|(?:shall|will) (?:expire|remain in)|\byears?\b|\bmonths?\b|perpetu|effective (?:date|until|as of)"),
+    "termination_for_cause": (r"^(?!.*(?:effects?|consequences?) of (?:termination|expir))(?!.*(?:up)?on (?:termination|expir)).*(?:terminat|default|breach)",
+                              r"breach|default|insolv|bankrupt|liquidat|receiver|misconduct|fraud|fail|delinquen|violat"),
+    "termination_for_convenience": (r"terminat", r"convenience|any reason|without cause"),
+    "post_termination_services": (r"effect of (?:termination|expir)|consequences of (?:termination|expir)|post[\s-]termination|(?:up)?on (?:termination|expir)|sell[\s-]off|wind[\s-]down|rights (?:and obligations )?after",
+                                  r"terminat|expir"),
+    "warranty": (r"warrant|representations", r"warrant|represent"),
+    "indemnification": (r"indemn", r"indemn|defend|hold harmless"),
+    "limitation_of_liability": (r"liabilit|limitation of damages|damages", r"liab|damages"),
+    "cap_on_liability": (r"liabilit", r"exceed|limited to|cap|maximum|aggregate"),
+    "uncapped_liability": (r"unlimited liability", r"liab"),
+    "governing_law": (r"governing law|applicable law|choice of law|law and jurisdiction|^law$", r"laws? of|govern|constru|interpret"),
+    "dispute_resolution": (r"dispute|arbitrat|jurisdiction|\bvenue|mediat", r"arbitra|court|dispute|jurisdiction|mediat"),
+    "export_control": (r"export|sanction|trade control", r"export|sanction|control"),
+    "data_protection": (r"data protection|privacy|personal data|personal information|gdpr", r"data|privacy|personal"),
+    "anti_assignment": (r"assign(?!s\b)|^transfer(?:s|ability)?\b(?! of (?!(?:this |the )?(?:agreement|rights?|interests?)\b))",
+                        # a transfer of shares or goods is not an assignment of the agreement
+                        r"assign|transfer\w*\b[^.]{0,60}\b(?:agreement|rights?|obligations?|licen[cs]e|interests? (?:in|under))"),
+    "change_of_control": (r"change (?:of|in) control", r"control"),
+    "force_majeure": (r"force majeure", r"force majeure|beyond (?:its|the) (?:reasonable )?control"),
+    "technology_transfer_know_how": (r"know[\s-]?how|technology transfer|technical assistance|technical information|transfer of technology", r"know|technical|assist|transfer|document"),
+    "insurance": (r"insurance", r"insur"),
+    "capital_contribution": (r"capital|contribution|funding|financing|subscription", r"capital|contribut|fund|subscri"),
+    "governance": (r"governance|board|management|directors|meetings|reserved matters", r"board|director|manage|vote|meeting"),
+    "deadlock": (r"deadlock", r"deadlock"),
+    "transfer_restrictions": (r"transfer of (?:shares|interests?)|share transfer|transfer restriction|restrictions? on transfer|dealings? in shares|pre-?emption|first refusal|tag[\s-]along|drag[\s-]along",
+                              r"transfer|sell|dispose|refusal|tag|drag"),
+    "exit_dissolution": (r"exit|dissolution|winding[\s-]up|liquidation|termination of (?:the )?(?:joint venture|company)", r"dissol|wind|liquidat|exit|terminat|withdraw"),
+    "rofr_rofo_rofn": (r"first refusal|first offer|first negotiation|pre-?emption", r"first|refusal|offer"),
+    "non_compete": (r"non[\s-]?compet|restrictive covenant", r"compet"),
+    "standards_frand": (r"frand|standard essential|standardi[sz]ation", r"frand|standard"),
+    "liquidated_damages": (r"liquidated damages", r"liquidated"),
+    "source_code_escrow": (r"escrow", r"escrow"),
+    "most_favored_nation": (r"most favou?red", r"favou?r"),
+    "non_disparagement": (r"disparag", r"disparag"),
+    "covenant_not_to_sue": (r"covenant not to sue", r"sue"),
+    "third_party_beneficiary": (r"third[\s-]party beneficiar", r"beneficiar"),
+    "revenue_profit_sharing": (r"profit|revenue shar", r"profit|revenue"),
+    "minimum_commitment": (r"minimum", r"minimum"),
+}
+
+# category -> phrase that by itself shows a clause of that kind (checked per sentence)
+PHRASES: dict[str, str] = {
+    "license_grant": r"hereby grants?\b(?:[^.]|\.\d){0,200}\blicen[cs]es?\b|\bgrants? to (?:[^.]|\.\d){0,80}\b(?:a|an|the)\b(?:[^.]|\.\d){0,120}\blicen[cs]es?\b"
+                     r"|\b(?:right and )?licen[cs]e (?:and right )?to (?:use|make|sell|exploit|reproduce|distribute|display|manufacture|practi[cs]e)\b"
+                     r"|\b(?:is|are|shall be) (?:hereby )?granted (?:a|an|the)\b[^.]{0,80}\blicen[cs]e",
+    "field_of_use": r"\bfield of use\b|[\"“]field[\"”]|\bin the field of\b|\blicensed field\b",
+    "territory": r"[\"“](?:licensed )?territory[\"”]|\bin the territory\b|\bworld[\s-]?wide\b[^.]{0,60}licen[cs]e|licen[cs]e[^.]{0,120}\bworld[\s-]?wide\b|throughout the world",
+    "sublicensing": r"\b(?:right to|may|shall not|will not|may not|entitled to)\s+(?:\w+\s+){0,3}sub-?licen[cs]|\bsub-?licen[cs]able\b|\bsub-?licen[cs]e[sd]?\b[^.]{0,80}\b(?:permitted|consent|right)",
+    "improvements": r"\bimprovements?\b[^.]{0,160}\b(?:own|vest|property|grant|assign|licen[cs]e|disclose)|\bgrant[\s-]?back\b",
+    "confidentiality": r"\b(?:each party|either party|neither party|the parties|recipient|receiving party|licensee|licensor|it)\b[^.]{0,60}\b(?:shall|will|agrees? to|must)\b[^.]{0,40}\b(?:keep|hold|maintain|treat)\b[^.]{0,80}\b(?:in (?:strict )?confidence|(?:as |strictly )?confidential)"
+                       r"|\b(?:shall|will|agrees?)\s+not\s+(?:to\s+)?(?:use or )?disclose\b[^.]{0,80}\bconfidential information (?:of|received from|belonging to|disclosed by) the other",
+    "patent_prosecution_maintenance": r"\bprosecut\w* (?:and|or) maint|\bpatent prosecution\b|\bprosecut\w*[^.]{0,60}\bpatent applications?|\bfil\w*[^.]{0,40}\bpatent applications?"
+                                      r"|maintenance fees|\bannuit(?:y|ies)\b|\bmaintain[^.]{0,40}\bpatents?\b",
+    "ip_enforcement": r"\binfring\w*[^.]{0,160}\b(?:enforce|institute|bring (?:an )?(?:action|suit|proceeding)|take (?:legal )?action)|\benforce\w*[^.]{0,80}\b(?:patents?|intellectual property)\b[^.]{0,80}\bagainst",
+    "no_challenge": r"(?:not|never)\s+(?:directly or indirectly\s+)?(?:challenge|contest|oppose|attack)\b[^.]{0,80}\b(?:validity|patent|enforceab)|\bno[\s-]challenge\b",
+    "royalties_payment": r"\broyalt(?:y|ies)\b[^.]{0,120}\b(?:pay|percent|%|rate)|\bpay\b[^.]{0,80}\broyalt",
+    "audit_rights": r"\baudit\b|\binspect\w*[^.]{0,60}\b(?:books|records)|\bexamin\w*[^.]{0,60}\b(?:books|records)",
+    "term": r"\bterm of this agreement (?:shall|will) (?:\w+ )?(?:be|commence|begin|continue|expire|become effective|end)\b|this agreement (?:shall|will) (?:expire|(?:remain|continue) in (?:full )?(?:force|effect)"
+            r"|(?:commence|become effective|take effect)(?=[^.]{0,250}\b(?:until|years?|months?|expir\w*|terminat\w*|continu\w*|period|perpetu\w*)\b))"
+            r"|(?:shall|will) (?:be|remain|continue) in (?:full )?(?:force|effect)(?: and effect)? (?:for|until|through)"
+            r"|\binitial term (?:of (?:this agreement )?(?:shall|will|is)|of (?:\(?\d|one|two|three|four|five|six|seven|eight|nine|ten)|shall|will|is)\b"
+            r"|\b(?:licen[cs]e|agreement|initial)\s+term\b[\s:]{0,3}(?:perpetual|\(?\d|one|two|three|four|five|six|seven|eight|nine|ten)\b",
+    "termination_for_cause": r"(?:may|right to|entitled to|shall|will)\s+(?:\w+\s+){0,3}terminat\w*[^.]{0,200}\b(?:breach|default|insolven|bankrupt|receiver|liquidat)"
+                             r"|(?:breach|default|insolven|bankrupt)\w*[^.]{0,200}\b(?:may|right to|entitled to)\s+(?:\w+\s+){0,3}terminat",
+    "termination_for_convenience": r"terminat\w*[^.]{0,120}\b(?:for convenience|for any (?:or no )?reason|without cause)",
+    "post_termination_services": r"(?:upon|following|after|on|in the event of)\s+(?:the\s+|any\s+|a\s+|such\s+)?(?:\w+\s+){0,2}(?:termination|expiration|expiry)\b(?:[^.]|\.\d){0,250}"
+                                 r"\b(?:sell|return|destroy|cease|continue|wind|revert|transition|shall apply|sell[\s-]off|inventory)",
+    "warranty": r"\brepresents and warrants\b|\bwarrants (?:to|that)\b|\bdisclaims?\b[^.]{0,80}\bwarrant",
+    "indemnification": r"\b(?:shall|will|agrees? to|hereby)\s+(?:\w+\s+){0,3}(?:indemnify|defend)\b|\bhold\b[^.]{0,40}\bharmless\b",
+    "limitation_of_liability": r"in no event shall[^.]{0,120}\bliab|\bliab\w*[^.]{0,80}\b(?:shall not exceed|limited to)|\baggregate liability\b"
+                               r"|\bconsequential (?:or \w+ )?damages\b|\b(?:shall|will) not be liable\b[^.]{0,120}\b(?:indirect|incidental|consequential|punitive|exemplary)\b",
+    "cap_on_liability": r"\bliab\w*[^.]{0,120}\b(?:shall not exceed|not to exceed|limited to)|\baggregate liability\b",
+    "governing_law": r"governed by\b[^.]{0,60}\blaws? of|construed (?:in accordance with|under) the laws? of",
+    "dispute_resolution": r"(?:settled|resolved|determined|referred|submitted|decided)\s+(?:\w+\s+){0,4}(?:by|to|through|in)\s+(?:binding\s+|final\s+)?(?:arbitration|mediation)"
+                          r"|\barbitration (?:shall|will) be\b|\bexclusive jurisdiction\b|submit\w* to the (?:non-)?exclusive jurisdiction|\bvenue\b[^.]{0,80}\bcourts?\b",
+    "export_control": r"\bexport (?:control|administration|laws?|regulations?|licen[cs]e)|\bre-?export\b|\bdual[\s-]use\b|\bITAR\b",
+    "data_protection": r"\bpersonal data\b|\bdata protection\b|\bGDPR\b|\bpersonal information\b",
+    "anti_assignment": r"\b(?:assign|transfer)\w*[^.]{0,120}\b(?:without|prior)\b[^.]{0,60}\bconsent|may not (?:be )?(?:assign|transfer)"
+                       r"|terminate[^.]{0,40}\bin the event of its [\"“]?assignment",
+    "change_of_control": r"\bchange (?:of|in) control\b|\bcontrolling interest\b",
+    "force_majeure": r"\bforce majeure\b",
+    "technology_transfer_know_how": r"\bknow[\s-]?how\b[^.]{0,120}\b(?:deliver|disclose|provide|transfer|make available)|\btechnical assistance\b",
+    "capital_contribution": r"\bcapital contributions?\b|\bcontribute\b[^.]{0,60}\bcapital\b|\bsubscribe for\b",
+    "governance": r"\bboard of directors\b|\breserved matters?\b|\bmanagement committee\b|\bsteering committee\b",
+    "deadlock": r"\bdeadlock\b",
+    "transfer_restrictions": r"\bright of first refusal\b|\btag[\s-]along\b|\bdrag[\s-]along\b|\bpre-?emption rights?\b|\block[\s-]up period\b",
+    "exit_dissolution": r"\bdissol(?:ve|ution)\b[^.]{0,80}\b(?:company|joint venture)|\bwinding[\s-]up\b|\bliquidat\w* of the (?:company|joint venture)",
+    "rofr_rofo_rofn": r"\bright of first (?:refusal|offer|negotiation)\b",
+    "insurance": r"\binsurance\b[^.]{0,80}\b(?:maintain|carry|coverage|policy|policies)|\b(?:maintain|carry)\b[^.]{0,80}\binsurance",
+    "ip_ownership_assignment": r"\bhereby assigns?\b|\bshall (?:be|remain) the (?:sole |exclusive )?property of\b|\bshall own all\b",
+    "joint_ip_ownership": r"\bjointly own\w*|\bjoint ownership\b",
+    "standards_frand": r"\bFRAND\b|fair, reasonable and non-discriminatory",
+}
+
+# category -> what a sentence matching the category's phrase must not say (a severability clause keeps
+# "this Agreement shall remain in full force"; an insurance clause speaks of "liability insurance")
+PHRASE_EXCEPTIONS: dict[str, str] = {
+    "term": r"\b(?:invalid|unenforceable|illegal|void|severab\w*|contrary to)\b",
+    "limitation_of_liability": r"\bliability insurance\b",
+    "cap_on_liability": r"\bliability insurance\b",
+}
+
+_FLAGS = re.I
+# page furniture that names a category's keyword without being a clause ("Confidential Execution Version")
+_BOILERPLATE = re.compile(r"\bconfidential (?:execution version|treatment(?: requested)?|portions?)\b|\[\*+\]"
+                          r"|omitted pursuant to[^.]*|^source:[^\n]*", re.I | re.M)
+# a table-of-contents entry ("Section 2.3 Assistance by Employees 5"): a title ending in a page number
+_TOC_ENTRY = re.compile(r"\D\s+\d{1,3}\s*$")
+# a document title ("MUTUAL NON-DISCLOSURE AGREEMENT"), not a clause heading
+_DOC_TITLE = re.compile(r"^(?!.*\b(?:of|to|under|in) (?:(?:this|the) )?(?:agreement|contract)\s*$).*\b(?:agreement|contract|deed)\s*$", re.I)
+# the signals in use (benchmarks/ablation.py --signals measures each one's share)
+SIGNALS = {"label", "heading", "phrase"}
+# categories that a definition alone can state ('"Term" means the period commencing ...')
+DEFINED_BY_DEFINITION = {"term", "expiration_date", "renewal_term", "effective_date", "field_of_use", "territory"}
+_REF = r"[\dIVX][\w.()]*(?:\s*\[[^\]]*\])?"
+# definitions ('"X" means', '"X" has the meaning set forth in'), recitals, table-of-contents lines
+_NON_OPERATIVE = re.compile(
+    r"\W*(?:\d+(?:\.\d+)*\.?\s*)?(?:\([a-z0-9]{1,4}\)\s*)?[\"“][^\"”]{1,80}[\"”]\s*(?:\([^)]{0,40}\)\s*)?(?:shall\s+)?(?:means?|has the meaning|have the meaning|shall have the meaning|refers?|is defined|includes?)\b"
+    r"|\W*(?:recitals\W+)?whereas\b|[^\n]*?(?:\.{5,}|…{3,})"
+    r"|(?:[^.]|\.\d)*?\b\d{1,3}\s+(?:section|article)\s+[\dIVX]"  # table of contents: '... 18 Section 8.2 ...'
+    r"|(?:[^.]|\.\d)*?\b(?:sections?|articles?|clauses?)\s+" + _REF + r"(?:\s*(?:,|and|or|through|to)\s*" + _REF + r"){2,}", re.I)
+
+
+@dataclass(frozen=True)
+class Unit:
+    """One piece of evidence: a span of the text, the clause holding it, and how it was found."""
+
+    start: int
+    end: int
+    clause_id: Optional[str]
+    source: str  # "label" | "heading" | "phrase"
+
+
+@dataclass(frozen=True)
+class Section:
+    """A headed section: ``[start, end)`` with the body starting after the heading."""
+
+    title: str
+    start: int
+    body_start: int
+    end: int
+    clause_id: Optional[str]
+
+
+class PresenceIndex:
+    """Evidence per category for one report (labels, headings, phrases)."""
+
+    def __init__(self, report):
+        self.report = report
+        self.text = report.text
+        self.clauses = list(report.clauses)
+        self.by_id = {c.id: c for c in self.clauses}
+        self.sentences = [(s.start, s.end) for s in report.sentences]
+        if not self.sentences and self.text:
+            self.sentences = simple_sentences(self.text)
+        self._cache: dict[str, list[Unit]] = {}
+        self._innermost = Innermost([(c.start, c.end) for c in self.clauses])
+        self._sentence_spans = SpanIndex(self.sentences)
+        self._definitions = Covered((c.start, c.end) for c in self.clauses if c.kind in ("definition", "definitions"))
+        self.sections = self._sections()
+        self._operative: Optional[list[tuple[int, int]]] = None
+
+    def clause_at(self, start: int, end: int) -> Optional[str]:
+        """The innermost clause holding ``[start, end)``: the shortest one, the first on a tie."""
+        i = self._innermost(start, end)
+        return self.clauses[i].id if i is not None else None
+
+    def body_start(self, start: int, heading: str, end: int) -> int:
+        """Where the text under a heading starts (just after the heading's words)."""
+        words = [re.escape(w) for w in re.findall(r"[A-Za-z0-9]+", heading)]
+        if not words:
+            return start
+        m = re.compile(r"[^A-Za-z0-9]+".join(words), _FLAGS).search(self.text, start, min(end, start + 300 + len(heading)))
+        return m.end() if m else start
+
+    def _sections(self) -> list[Section]:
+        """Headed sections: the segmenter's clauses with headings, plus run-in headings found in
+        the text ("7.2 Improvements. The Licensee...") that no clause heading already covers."""
+        out: list[Section] = []
+        for c in self.clauses:
+            if c.heading and c.kind not in ("signature", "definition", "definitions"):
+                out.append(Section(c.heading.strip(), c.start, self.body_start(c.start, c.heading, c.end), c.end, c.id))
+        from analyzer.classify.features import find_headings
+
+        heads = find_headings(self.text)
+        starts = sorted({sec.start for sec in out})
+        ends = _next_at_or_above(heads, len(self.text))
+        for i, h in enumerate(heads):
+            k = bisect.bisect_right(starts, h.start - 8)  # the first clause start past h.start - 8
+            if (k < len(starts) and starts[k] < h.start + 8) or _TOC_ENTRY.search(h.title):
+                continue
+            end = ends[i]
+            out.append(Section(h.title, h.start, self.body_start(h.start, h.title, end), end, None))
+        return sorted(out, key=lambda x: (x.start, -x.end))
+
+    def sections_for(self, category: str) -> list[tuple[int, int]]:
+        """Whole sections (heading included) whose heading names ``category``."""
+        head = HEADINGS.get(category)
+        if not head:
+            return []
+        hpat = re.compile(head[0], _FLAGS)
+        return [(sec.start, sec.end) for sec in self.sections if hpat.search(sec.title)]
+
+    def operative_sentences(self) -> list[tuple[int, int]]:
+        """Sentences that can carry an obligation: not definitions, recitals, cross-references
+        or table-of-contents lines."""
+        if self._operative is None:
+            skip = Covered((c.start, c.end) for c in self.clauses if c.kind in ("definition", "definitions", "recitals"))
+            self._operative = [(s, e) for s, e in self.sentences
+                               if not _NON_OPERATIVE.match(self.text, s, min(e, s + 600))
+                               and not skip.point(s)]
+        return self._operative
+
+    def _operative_span(self, start: int, end: int, category: str = "") -> bool:
+        """A label counts unless it is a definition, a cross-reference list or a fragment
+        (a definition does count for the categories a definition can state: term, field, territory)."""
+        t = self.text[start:end]
+        words = re.findall(r"[A-Za-z][\w'-]*", t)
+        if len(re.findall(r"[A-Za-z]", t)) < 20 or (t.upper() == t and len(t.split()) <= 10) \
+                or (len(words) <= 8 and not re.search(r"[.;:]\s*$", t)):
+            return False  # a fragment or a bare heading
+        if category in DEFINED_BY_DEFINITION:
+            return True
+        if _NON_OPERATIVE.match(self.text, start, min(end, start + 600)):
+            return False
+        return not self._definitions.point(start)
+
+    def evidence(self, category: str) -> list[Unit]:
+        if category in self._cache:
+            return self._cache[category]
+        units: list[Unit] = []
+        head = HEADINGS.get(category)
+        keyword = re.compile(head[1], _FLAGS) if head else None  # a label must say something of its kind
+        for lab in self.report.labels if "label" in SIGNALS else ():
+            if lab.category == category and lab.flagged and self._operative_span(lab.start, lab.end, category) \
+                    and (keyword is None or keyword.search(_BOILERPLATE.sub(" ", self.text[lab.start:lab.end]))):
+                units.append(Unit(lab.start, lab.end, lab.clause_id or self.clause_at(lab.start, lab.end), "label"))
+        if head and "heading" in SIGNALS:
+            hpat, bpat = re.compile(head[0], _FLAGS), re.compile(head[1], _FLAGS)
+            for sec in self.sections:
+                if not hpat.search(sec.title) or _DOC_TITLE.search(sec.title):
+                    continue
+                bs, be = sec.body_start, sec.end
+                body = self.text[bs:be]
+                if len(re.sub(r"\W", "", body)) < 30 or not bpat.search(body):
+                    continue
+                sents = [(max(s, bs), min(e, be)) for s, e in
+                         (self.sentences[i] for i in self._sentence_spans.overlapping(bs, be))] or [(bs, be)]
+                sents = [(s, e) for s, e in sents if len(re.findall(r"[A-Za-z]", self.text[s:e])) >= 20] or sents[:1]
+                units += [Unit(s, e, self.clause_at(s, e) or sec.clause_id, "heading") for s, e in sents]
+        phrase = PHRASES.get(category)
+        if phrase and not units and "phrase" in SIGNALS:  # phrases are the fallback signal when labels and headings find nothing
+            pat = re.compile(phrase, _FLAGS)
+            unless = re.compile(PHRASE_EXCEPTIONS[category], _FLAGS) if category in PHRASE_EXCEPTIONS else None
+            for s, e in self.operative_sentences():
+                if pat.search(self.text, s, e) and not (unless and unless.search(self.text, s, e)):
+                    units.append(Unit(s, e, self.clause_at(s, e), "phrase"))
+        self._cache[category] = _dedupe(units)
+        return self._cache[category]
+
+    def evidence_any(self, categories: Iterable[str]) -> list[Unit]:
+        out: list[Unit] = []
+        for cat in categories:
+            out += self.evidence(cat)
+        return _dedupe(out)
+
+
+def _next_at_or_above(heads, default: int) -> list[int]:
+    """For each heading, where the next heading of the same or a higher level (a level number
+    no greater) starts, else ``default``: one pass with a stack of still-open headings."""
+    out = [default] * len(heads)
+    open_: list[int] = []
+    for j, g in enumerate(heads):
+        while open_ and g.level <= heads[open_[-1]].level:
+            out[open_.pop()] = g.start
+        open_.append(j)
+    return out
+
+
+_SENT_END = re.compile(r"(?<=[.;:!?])\s+(?=[\"“(]?[A-Z0-9(])|\n\s*")
+
+
+def simple_sentences(text: str) -> list[tuple[int, int]]:
+    """Sentence spans by punctuation and line breaks (used when the report carries no sentences)."""
+    spans, pos = [], 0
+    for m in list(_SENT_END.finditer(text)) + [None]:
+        end = m.start() if m else len(text)
+        s, e = pos, end
+        while s < e and text[s].isspace():
+            s += 1
+        while e > s and text[e - 1].isspace():
+            e -= 1
+        if e > s:
+            spans.append((s, e))
+        pos = m.end() if m else len(text)
+    return spans
+
+
+def _dedupe(units: list[Unit]) -> list[Unit]:
+    """Sorted by position; a unit inside an earlier kept unit is dropped (labels win)."""
+    rank = {"label": 0, "heading": 1, "phrase": 2}
+    out: list[Unit] = []
+    for u in sorted(units, key=lambda u: (u.start, -u.end, rank[u.source])):
+        if out and u.start >= out[-1].start and u.end <= out[-1].end:
+            continue
+        out.append(u)
+    return out
