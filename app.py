@@ -6,7 +6,17 @@ it returns. Uploaded files are analyzed on this machine and never sent anywhere.
 
 import streamlit as st
 
+from analyzer.core import settings
+from analyzer.core.errors import AnalyzerError
+from ui.highlight import md_escape
+
 st.set_page_config(page_title="Clause analyzer", page_icon=":material/gavel:", layout="wide")
+
+try:
+    settings.check()  # a bad ANALYZER_* variable is one line here, not a traceback on some page
+except AnalyzerError as exc:
+    st.error(md_escape(exc))
+    st.stop()
 
 pages = [
     st.Page("app_pages/review.py", title="Review", icon=":material/description:", default=True),

@@ -1,7 +1,10 @@
 """The ``clause-analyzer`` command. It parses arguments, calls the library and renders.
 
-Exit codes: 0 success; 1 the document (or a file in a batch) could not be analyzed;
-2 usage errors.
+Exit codes: 0 success; 1 the document (or a file in a batch) could not be analyzed,
+or an internal error; 2 usage errors, a bad ``ANALYZER_*`` setting included.
+
+Every failure is one line on stderr. An internal error (a bug) says so and
+names the file; ``--debug`` also prints its traceback.
 """
 
 from __future__ import annotations
@@ -9,9 +12,10 @@ from __future__ import annotations
 import argparse
 import logging
 import sys
+import traceback
 from pathlib import Path
 
-from analyzer.core.errors import AnalyzerError, escape_name, one_line
+from analyzer.core.errors import AnalyzerError, ConfigError, escape_name, one_line
 
 PERSPECTIVES = ["licensor", "licensee", "partner", "neutral"]
 
@@ -55,6 +59,7 @@ def _add_playbook_args(p: argparse.ArgumentParser) -> None:
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="clause-analyzer", description="Find, classify and review clauses in licensing and JV agreements, offline.")
     parser.add_argument("-v", "--verbose", action="store_true", help="log progress and stage failures to stderr")
+    parser.add_argument("--debug", action="store_true", help="print the traceback of an internal error")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     sub.required = True
 
@@ -89,6 +94,12 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--limit", type=_positive_int_arg, help="score only the first N contracts of the split")
     p.add_argument("--output", "-o", type=Path, help="also write the Markdown table here")
     p.set_defaults(func=cmd_eval)
+
+    from analyzer.training.run import add_arguments as _add_train_args
+
+    p = sub.add_parser("train", help="train the classifier artifact from CUAD (stage 1 TF-IDF, stage 2 MiniLM head)")
+    _add_train_args(p)
+    p.set_defaults(func=cmd_train)
 
     p = sub.add_parser("playbook", help="playbook tools")
     psub = p.add_subparsers(dest="playbook_command", metavar="ACTION")
@@ -156,6 +167,14 @@ def cmd_eval(args) -> int:
     return 0
 
 
+def cmd_train(args) -> int:
+    from analyzer.training import train
+
+    logging.getLogger("analyzer.training").setLevel(logging.INFO)
+    train(args.cuad, stage=args.stage, output=args.output, threads=args.threads, options=vars(args))
+    return 0
+
+
 def cmd_playbook_validate(args) -> int:
     from analyzer.review.playbook import load_playbook
 
@@ -173,12 +192,27 @@ def cmd_schema(args) -> int:
     return 0
 
 
+def _subject(args) -> str:
+    """The file or folder a command works on, for an error line ("" when it has none)."""
+    for name in ("file", "path", "dir", "cuad"):
+        value = getattr(args, name, None)
+        if value is not None:
+            return f"{escape_name(value)}: "
+    return ""
+
+
 def main(argv=None) -> int:
+    from analyzer.core import settings
+
     parser = build_parser()
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.INFO if args.verbose else logging.ERROR, format="%(levelname)s %(name)s: %(message)s")
     try:
+        settings.check()
         return args.func(args)
+    except ConfigError as exc:
+        print(f"error: {escape_name(exc)}", file=sys.stderr)
+        return 2
     except AnalyzerError as exc:
         if getattr(exc, "errors", None) and args.command == "playbook":
             for line in exc.errors:
@@ -191,6 +225,13 @@ def main(argv=None) -> int:
         return 130
     except OSError as exc:
         print(f"error: {escape_name(getattr(exc, 'filename', '') or '')}: {one_line(exc.strerror or exc)}", file=sys.stderr)
+        return 1
+    except Exception as exc:  # a bug: one line for the user, the traceback with --debug
+        if args.debug:
+            traceback.print_exc(file=sys.stderr)
+        detail = one_line(f"{type(exc).__name__}: {exc}" if str(exc) else type(exc).__name__)[:300]
+        hint = "" if args.debug else "; run with --debug for the traceback"
+        print(f"error: {_subject(args)}internal error ({detail}){hint}", file=sys.stderr)
         return 1
 
 

@@ -1,8 +1,13 @@
 """``analyze()``: the one library entry point.
 
 parse -> segment -> sentences/entities (spaCy) -> classify -> compare (playbook).
-A failure after parsing is recorded as an issue and gives ``partial_success``;
-a document that cannot be parsed raises a ``DocumentError``.
+
+A document that cannot be parsed raises a ``DocumentError``. After parsing, an
+expected problem in a stage (an ``AnalyzerError``: the document, the classifier
+artifact, a playbook chosen from the agreement type) is recorded as an issue and
+the report is ``partial_success``. Everything else propagates: a ``ConfigError``
+(a bad ``ANALYZER_*`` setting), a ``PlaybookError`` for a playbook the caller
+named, and any other exception, which is a bug and must not pass for a partial result.
 """
 
 from __future__ import annotations
@@ -11,9 +16,11 @@ import logging
 from pathlib import Path
 from typing import Callable, Optional, Union
 
+from analyzer.core.errors import AnalyzerError, ConfigError, PlaybookError
 from analyzer.core.schema import DocumentInfo, Issue, Report, SourceDocument, Status
+from analyzer.core.settings import Limits
 from analyzer.core.version import __version__
-from analyzer.ingest import Limits, parse
+from analyzer.ingest import parse
 
 log = logging.getLogger(__name__)
 
@@ -74,12 +81,11 @@ def analyze(
     out = _stage("classify", issues, _classify, None)
     if out is not None:
         report.labels, report.agreement_type = out.labels, out.agreement_type
-        for extra in getattr(out, "entities", []) or []:
-            report.entities.append(extra)
 
     if compare_playbook:
         step("compare")
-        report.findings = _stage("compare", issues, lambda: _compare(report, playbook, perspective, issues), [])
+        report.findings = _stage("compare", issues, lambda: _compare(report, playbook, perspective, issues), [],
+                                 playbook_named=playbook is not None)
 
     report.issues = issues
     report.status = Status.PARTIAL_SUCCESS if issues else Status.SUCCESS
@@ -94,7 +100,8 @@ def recompare(report: Report, *, playbook=None, perspective: Optional[str] = Non
     """
     out = report.model_copy(update={"versions": dict(report.versions), "findings": []})
     issues = [i for i in out.issues if i.stage != "compare"]
-    out.findings = _stage("compare", issues, lambda: _compare(out, playbook, perspective, issues), [])
+    out.findings = _stage("compare", issues, lambda: _compare(out, playbook, perspective, issues), [],
+                          playbook_named=playbook is not None)
     out.issues = issues
     out.status = Status.PARTIAL_SUCCESS if issues else Status.SUCCESS
     return out
@@ -121,15 +128,20 @@ def _compare(report: Report, playbook, perspective: Optional[str], issues: list[
     return compare(report, pb, persp)
 
 
-def _stage(name: str, issues: list[Issue], fn, default):
+def _stage(name: str, issues: list[Issue], fn, default, *, playbook_named: bool = False):
+    """``fn()``; an expected problem becomes an issue of stage ``name`` and gives ``default``.
+
+    Expected: an ``AnalyzerError`` (a document the stage cannot handle, a missing
+    or broken classifier artifact, a playbook chosen automatically that does not
+    load). A ``ConfigError``, a ``PlaybookError`` when ``playbook_named`` (the
+    caller chose the playbook) and every other exception (a bug) propagate.
+    """
     try:
         return fn()
-    except Exception as exc:  # a stage failure must not lose the rest of the report
+    except AnalyzerError as exc:
+        if isinstance(exc, ConfigError) or (playbook_named and isinstance(exc, PlaybookError)):
+            raise
         log.warning("stage %s failed: %s", name, exc)
         log.debug("stage %s traceback", name, exc_info=True)
-        from analyzer.core.errors import PlaybookError
-
-        if isinstance(exc, PlaybookError):
-            raise
         issues.append(Issue(stage=name, message=f"{type(exc).__name__}: {exc}".splitlines()[0]))
         return default

@@ -43,8 +43,9 @@ sys.path.insert(0, str(ROOT))
 from analyzer.core.schema import AgreementType  # noqa: E402
 from analyzer.core.taxonomy import CUAD_CATEGORIES, CUAD_NAMES, category_id  # noqa: E402
 from analyzer.pipeline import analyze  # noqa: E402
+from analyzer.review.findings import compare  # noqa: E402
 from analyzer.review.playbook import resolve_playbook  # noqa: E402
-from analyzer.review.presence import PresenceIndex  # noqa: E402
+from analyzer.review.presence import SIGNALS, PresenceIndex  # noqa: E402
 
 NAME_TO_ID = {n: category_id(n) for n in CUAD_NAMES}
 
@@ -169,9 +170,9 @@ def _sentence_from(text: str, start: int, end: int) -> str:
     return text[start: stop.end() if stop else end]
 
 
-def survives(report, categories: set[str]) -> bool:
+def survives(report, categories: set[str], signals=SIGNALS) -> bool:
     """After deletion the analyzer still finds the clause in a sentence of that kind (outside what was deleted)."""
-    index = PresenceIndex(report)
+    index = PresenceIndex(report, signals)
     for cat in categories:
         pat = SAME_KIND.get(cat)
         if pat and any(re.search(pat, _sentence_from(report.text, u.start, u.end), re.I) for u in index.evidence(cat)):
@@ -199,12 +200,19 @@ def missing_rules(report) -> set[str]:
     return {f.rule_id for f in report.findings if f.kind == "missing"}
 
 
+def review(source, pb, perspective: str, classifier, signals, **kw):
+    """``analyze()`` up to classification, then the playbook comparison with only ``signals``."""
+    report = analyze(source, playbook=pb, perspective=perspective, classifier=classifier, compare_playbook=False, **kw)
+    report.findings = compare(report, pb, perspective, signals=signals)
+    return report
+
+
 def run(args) -> int:
     cuad = Path(args.cuad)
-    import analyzer.review.presence as presence
-
-    presence.SIGNALS.clear()
-    presence.SIGNALS.update(x.strip() for x in args.signals.split(",") if x.strip())
+    signals = {x.strip() for x in args.signals.split(",") if x.strip()}
+    if not signals or signals - SIGNALS:
+        print(f"--signals: give some of {', '.join(sorted(SIGNALS))} (got {args.signals!r})", file=sys.stderr)
+        return 2
     contracts = load_contracts(cuad, args.split, args.types)[: args.limit or None]
     classifier, clf_note = None, "transformer classifier"
     if args.no_classifier:
@@ -228,7 +236,7 @@ def run(args) -> int:
     t0 = time.time()
     for i, c in enumerate(contracts, 1):
         path = cuad / c["txt"]
-        orig = analyze(path, playbook=pb, perspective=args.perspective, classifier=classifier)
+        orig = review(path, pb, args.perspective, classifier, signals)
         raw = path.read_text(encoding="utf-8", errors="replace")
         offsets_ok = orig.text == raw
         miss0 = missing_rules(orig)
@@ -246,15 +254,15 @@ def run(args) -> int:
                 print(f"  false missing: {rule.id} in {c['filename'][:60]}: "
                       + " | ".join(" ".join(orig.text[a:b].split())[:100] for a, b in sorted(spans)[:3]), file=sys.stderr)
             modified = delete_spans(orig.text, spans)
-            rep = analyze(modified.encode("utf-8"), filename=Path(c["txt"]).name, playbook=pb,
-                          perspective=args.perspective, classifier=classifier)
+            rep = review(modified.encode("utf-8"), pb, args.perspective, classifier, signals,
+                         filename=Path(c["txt"]).name)
             st["ablated"] += 1
             hit = rule.id in missing_rules(rep)
             st["detected"] += hit
             if not hit:
-                still = PresenceIndex(rep).evidence_any(sorted(cats))
+                still = PresenceIndex(rep, signals).evidence_any(sorted(cats))
                 residual[still[0].source if still else "none"] += 1
-                same_kind = survives(rep, cats)
+                same_kind = survives(rep, cats, signals)
                 st["survived"] += same_kind
             if args.verbose and not hit:
                 print(f"  not detected{' (same kind survives)' if same_kind else ''}: {rule.id} in {c['filename'][:60]}: "

@@ -1,19 +1,17 @@
-"""Shared fixtures. Tests use samples/ and fixtures they build; ../shared data is optional."""
+"""Shared fixtures. Tests use samples/ and fixtures they build; ../shared data is optional.
+
+The tests mirror the packages of ``analyzer/`` (tests/core, tests/ingest, ...). Test modules are
+imported by their file name (pytest's default import mode, no ``__init__.py``), so every
+``test_*.py`` name is unique across tests/; shared helpers (``support``, ``builders``,
+``stub_classifier``) are importable because ``tests`` is on the pytest ``pythonpath``.
+"""
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 import pytest
-
-ROOT = Path(__file__).resolve().parent.parent
-SAMPLES = ROOT / "samples"
-DATA = Path(__file__).resolve().parent / "data"
-SHARED = Path(os.environ.get("ANALYZER_SHARED", ROOT.parent / "shared"))
-REAL_AGREEMENTS = SHARED / "real_agreements"
-CUAD = SHARED / "cuad"
-GEN_TEST_DATA = os.environ.get("ANALYZER_GEN_TEST_DATA") == "1"
+from support import CUAD, DATA, REAL_AGREEMENTS, ROOT, SAMPLES
 
 
 @pytest.fixture(scope="session")
@@ -40,10 +38,54 @@ def cuad_dir() -> Path:
     return CUAD
 
 
-def verify_golden(path: Path, actual: str) -> None:
-    """Compare ``actual`` with the golden file; write it when missing or when
-    ANALYZER_GEN_TEST_DATA=1."""
-    if GEN_TEST_DATA or not path.exists():
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(actual, encoding="utf-8")
-    assert actual == path.read_text(encoding="utf-8"), f"golden file differs: {path}"
+@pytest.fixture
+def stub_classifier(monkeypatch):
+    """``get_classifier()`` returns a ``StubClassifier`` (keyword rules, no artifact) for this test,
+    and ``model_version()`` its version.
+
+    For tests of plumbing (CLI, bad input, batch bookkeeping) whose result does not depend on the
+    real model: they stay fast and in ``make test-fast``. Processes that a test starts (batch
+    workers, the CLI run as a subprocess) do not see it and load the real model; such tests are
+    marked ``slow``.
+    """
+    from stub_classifier import StubClassifier
+
+    import analyzer.classify.classifier as classifier
+
+    stub = StubClassifier()
+    monkeypatch.setattr(classifier, "get_classifier", lambda: stub)
+    monkeypatch.setattr(classifier, "model_version", lambda: stub.version)
+    return stub
+
+
+REAL_ARTIFACTS = (ROOT / "models" / "clause_model", ROOT / "analyzer" / "bundled" / "clause_model")
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_protocol(item, nextitem):
+    """In a run that deselects ``slow`` tests, no other test may load the real classifier artifact.
+
+    Loading it takes seconds; a test that needs it is marked ``slow`` (or uses ``stub_classifier``),
+    so ``make test-fast`` stays fast and no test there quietly depends on the model. This covers the
+    test and its fixtures of every scope, not the processes that a test starts.
+    """
+    guard = "not slow" in (item.config.getoption("markexpr") or "") and not item.get_closest_marker("slow")
+    if not guard:
+        yield
+        return
+    from analyzer.classify.tfidf_stage import UnitModel
+
+    real = UnitModel.__dict__["load"]
+    real_dirs = {d.resolve() for d in REAL_ARTIFACTS}
+
+    def load(directory):
+        if Path(directory).resolve() in real_dirs:
+            pytest.fail(f"{item.nodeid} loads the real classifier: mark it slow or use stub_classifier",
+                        pytrace=False)
+        return real.__func__(UnitModel, directory)
+
+    UnitModel.load = load
+    try:
+        yield
+    finally:
+        UnitModel.load = real

@@ -2,7 +2,7 @@
 
 A file that cannot be analyzed gets a row with its error; the others go on.
 All uploads of a batch share one budget of files and uncompressed bytes
-(``UploadLimits.max_batch_files`` / ``max_batch_bytes``); the extracted files of
+(``Limits.max_batch_files`` / ``max_batch_bytes``); the extracted files of
 the current batch are the only ones a session keeps. File names and evidence
 are shown in tables or as escaped HTML, never through Markdown.
 """
@@ -17,11 +17,12 @@ from pathlib import Path
 import streamlit as st
 
 from analyzer.core.errors import AnalyzerError
-from analyzer.output.render import SEVERITY_ORDER
+from analyzer.core.schema import Severity, Status
+from analyzer.core.settings import Limits
 from ui import highlight
 from ui.highlight import md_escape
 from ui.state import AUTO, classifier, one_line_error, playbook_choices, remember, store
-from ui.uploads import Collected, UploadLimits, collect, human_size
+from ui.uploads import Collected, collect, human_size
 
 log = logging.getLogger(__name__)
 XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -33,7 +34,8 @@ def _colour(name: str) -> str:
 
 
 CELL_VALUES = ("present", "missing", "risk")
-STATUS_VALUES = ("failure", "skipped", "partial_success", "success")
+STATUS_VALUES = tuple(s.value for s in Status)
+SEVERITY_NAMES = [s.value for s in Severity]
 
 
 def _analyze_all(files, skipped, spec) -> tuple[list[dict], list[dict]]:
@@ -56,12 +58,12 @@ def _analyze_all(files, skipped, spec) -> tuple[list[dict], list[dict]]:
             continue
         rows.append(summarize(report, up.name))
         for f in report.findings:
-            findings.append({"file": up.name, "severity": f.severity, "kind": f.kind, "category": f.category,
+            findings.append({"file": up.name, "severity": f.severity.value, "kind": f.kind, "category": f.category,
                              "message": f.message, "rule_id": f.rule_id,
                              "evidence": " ".join(report.text[f.evidence[0].start:f.evidence[0].end].split())[:300]
                              if f.evidence else ""})
     for s in skipped:
-        make = skipped_row if s.status == "skipped" else error_row
+        make = skipped_row if s.status == Status.SKIPPED else error_row
         rows.append(make(s.name, s.reason))
     bar.progress(1.0, text=f"Done: {len(files)} file(s) analyzed, {len(skipped)} refused")
     return rows, findings
@@ -77,11 +79,11 @@ def _matrix(frame) -> None:
     from analyzer.output import portfolio
 
     categories = [c for c in getattr(portfolio, "CATEGORY_COLUMNS", portfolio.COLUMNS) if c in frame.columns
-                  and c not in ("file", "status", "agreement_type", "confidence", "parties", "high", "medium", "low", "error")]
+                  and c not in (*portfolio.HEAD_COLUMNS, *portfolio.SEVERITIES, "error")]
     show_all = st.toggle("Show every category", value=False, key="batch_all_categories")
     used = [c for c in categories if (frame[c].fillna("") != "").any()]
     cats = categories if show_all else used
-    cols = ["file", "status", "agreement_type", "high", "medium", "low"] + cats + ["error"]
+    cols = ["file", "status", "agreement_type", *portfolio.SEVERITIES] + cats + ["error"]
     view = frame[cols]
     st.dataframe(view.style.map(_style_cell, subset=["status"] + cats), hide_index=True, width="stretch",
                  key="batch_matrix")
@@ -98,7 +100,7 @@ def _findings_table(findings: list[dict]) -> None:
         return
     table = pd.DataFrame(findings)
     c1, c2, c3 = st.columns(3)
-    sev = c1.multiselect("Severity", list(SEVERITY_ORDER), default=list(SEVERITY_ORDER), key="batch_sev")
+    sev = c1.multiselect("Severity", SEVERITY_NAMES, default=SEVERITY_NAMES, key="batch_sev")
     cats = c2.multiselect("Category", sorted(table["category"].unique()), key="batch_cat")
     files = c3.multiselect("Contract", sorted(table["file"].unique()), key="batch_file")
     mask = table["severity"].isin(sev)
@@ -106,7 +108,8 @@ def _findings_table(findings: list[dict]) -> None:
         mask &= table["category"].isin(cats)
     if files:
         mask &= table["file"].isin(files)
-    shown = table[mask].sort_values(["severity", "file"], key=lambda s: s.map(SEVERITY_ORDER) if s.name == "severity" else s)
+    shown = table[mask].sort_values(["severity", "file"],
+                                    key=lambda s: s.map(lambda v: Severity(v).rank) if s.name == "severity" else s)
     st.dataframe(shown, hide_index=True, width="stretch", key="batch_findings")
     st.download_button("Findings CSV", data=csv_text(shown), file_name="findings.csv", mime="text/csv",
                        key="dl_findings_csv")
@@ -132,7 +135,7 @@ def _upload_key(u) -> tuple:
     return (u.name, ident, u.size)
 
 
-def _collect(uploaded, limits: UploadLimits) -> Collected:
+def _collect(uploaded, limits: Limits) -> Collected:
     """The files of the current uploads, extracted once per set of uploads.
 
     All uploads draw on one budget, and only the latest batch is kept, so a
@@ -158,12 +161,12 @@ def render() -> None:
     from analyzer.output.portfolio import portfolio_frame
 
     st.title("Batch review")
-    limits = UploadLimits.from_env()
+    limits = Limits.from_env()
     re_entered = "batch_upload" not in st.session_state
     uploaded = st.file_uploader(
         "Contracts (DOCX, PDF, TXT) or a zip of them", type=["docx", "pdf", "txt", "zip"],
         accept_multiple_files=True, key="batch_upload",
-        help=f"Up to {human_size(limits.max_file_bytes)} per file; zips up to {limits.max_zip_members} files; "
+        help=f"Up to {human_size(limits.max_upload_bytes)} per file; zips up to {limits.max_archive_members} files; "
              f"{limits.max_batch_files} files and {human_size(limits.max_batch_bytes)} in all. "
              "Everything is analyzed on this machine.")
     got = _collect(uploaded, limits) if uploaded else None
@@ -191,7 +194,7 @@ def render() -> None:
         results[digest] = _analyze_all(got.files, got.skipped, None if choice.key == AUTO else choice.spec)
     rows, findings = results[digest]
     frame = portfolio_frame(rows)
-    failed = int((frame["status"] == "failure").sum())
+    failed = int((frame["status"] == Status.FAILURE.value).sum())
     st.subheader("Portfolio matrix")
     st.caption(f"{len(frame)} contract(s) · {failed} error(s)")
     _matrix(frame)

@@ -10,19 +10,20 @@ from __future__ import annotations
 
 import streamlit as st
 
-from analyzer.core.schema import Clause, Finding, Report
-from analyzer.output.render import SEVERITY_ORDER
+from analyzer.core.schema import Clause, Finding, Report, Severity
 from ui import highlight
 from ui.highlight import md_escape
 from ui.state import store
 
 DECISIONS = ["Pending", "Accept", "Reject"]
-SEVERITY_BADGE = {"high": ":red-background[HIGH]", "medium": ":orange-background[MEDIUM]", "low": ":gray-background[LOW]"}
+SEVERITY_BADGE = {Severity.HIGH: ":red-background[HIGH]", Severity.MEDIUM: ":orange-background[MEDIUM]",
+                  Severity.LOW: ":gray-background[LOW]"}
+SEVERITY_NAMES = [s.value for s in Severity]
 ACTION_TEXT = {"insert": "Insert", "replace": "Replace the highlighted text with", "delete": "Delete the highlighted text"}
 
 
 def sorted_findings(report: Report) -> list[Finding]:
-    return sorted(report.findings, key=lambda f: (SEVERITY_ORDER.get(f.severity, 9), f.category, f.id))
+    return sorted(report.findings, key=lambda f: (f.severity.rank, f.category, f.id))
 
 
 def clause_title(c: Clause | None, by_id: dict[str, Clause] | None = None) -> str:
@@ -119,7 +120,7 @@ def render_findings(report: Report) -> None:
             st.success("No findings: the contract meets the playbook.")
         return
     clauses = {c.id: c for c in report.clauses}
-    severities = st.multiselect("Severity", list(SEVERITY_ORDER), default=list(SEVERITY_ORDER), key="sev_filter")
+    severities = st.multiselect("Severity", SEVERITY_NAMES, default=SEVERITY_NAMES, key="sev_filter")
     shown = [f for f in sorted_findings(report) if f.severity in severities]
     ids, _ = accepted(report)
     st.caption(f"{len(shown)} of {len(report.findings)} finding(s) shown · {len(ids)} suggestion(s) accepted")

@@ -12,7 +12,7 @@ from collections import Counter
 from dataclasses import dataclass
 from typing import Optional
 
-from analyzer.core.schema import Report
+from analyzer.core.schema import Report, Severity
 
 # key -> (title, categories whose evidence holds it, entity types that state it)
 KEY_TERMS: dict[str, tuple[str, tuple[str, ...], tuple[str, ...]]] = {
@@ -21,7 +21,7 @@ KEY_TERMS: dict[str, tuple[str, tuple[str, ...], tuple[str, ...]]] = {
     "royalty": ("Royalty", ("royalties_payment", "revenue_profit_sharing"), ("percent", "money")),
     "cap": ("Liability cap", ("cap_on_liability", "limitation_of_liability"), ("money", "percent", "duration")),
 }
-SEVERITY_WEIGHTS = {"high": 15, "medium": 6, "low": 2}
+SEVERITY_WEIGHTS = {Severity.HIGH: 15, Severity.MEDIUM: 6, Severity.LOW: 2}
 EXCERPT_CHARS = 160
 
 
@@ -78,14 +78,15 @@ def key_terms(report: Report) -> dict[str, Optional[KeyTerm]]:
 
 
 def severity_counts(report: Report) -> dict[str, int]:
+    """Findings per severity: ``{"high": n, "medium": n, "low": n}``."""
     counts = Counter(f.severity for f in report.findings)
-    return {s: counts.get(s, 0) for s in SEVERITY_WEIGHTS}
+    return {s.value: counts.get(s, 0) for s in Severity}
 
 
 def risk_score(report: Report) -> int:
     """0-100: 15 per high, 6 per medium and 2 per low finding, capped at 100."""
     counts = severity_counts(report)
-    return min(100, sum(SEVERITY_WEIGHTS[s] * n for s, n in counts.items()))
+    return min(100, sum(SEVERITY_WEIGHTS[Severity(s)] * n for s, n in counts.items()))
 
 
 __all__ = ["KEY_TERMS", "KeyTerm", "key_terms", "risk_score", "severity_counts"]

@@ -13,6 +13,7 @@ import streamlit as st
 
 from analyzer.core.errors import AnalyzerError
 from analyzer.core.schema import Report
+from analyzer.core.settings import Limits
 from ui import highlight
 from ui.clause_map import render_clause_map
 from ui.findings import accepted, render_findings
@@ -28,7 +29,7 @@ from ui.state import (
     run_analysis,
     store,
 )
-from ui.uploads import Upload, UploadLimits, check_upload, human_size
+from ui.uploads import Upload, check_upload, human_size
 
 log = logging.getLogger(__name__)
 DOCX_MIME = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
@@ -36,11 +37,11 @@ REDLINE_CACHE_SIZE = 8
 
 
 def _upload() -> Upload | None:
-    limits = UploadLimits.from_env()
+    limits = Limits.from_env()
     re_entered = "review_upload" not in st.session_state
     uploaded = st.file_uploader(
         "Contract (DOCX, PDF or TXT)", type=["docx", "pdf", "txt"], key="review_upload",
-        help=f"Up to {human_size(limits.max_file_bytes)}. The file is analyzed on this machine and never sent elsewhere.")
+        help=f"Up to {human_size(limits.max_upload_bytes)}. The file is analyzed on this machine and never sent elsewhere.")
     try:
         upload = check_upload(uploaded.name, uploaded.getvalue(), limits) if uploaded is not None else None
     except AnalyzerError as exc:

@@ -8,7 +8,8 @@ nothing refers to the extracted files any more, or when the process exits.
 Zip archives are read member by member with bounded reads, and a member is
 refused when its path could escape a folder (absolute paths, ``..``, drive
 letters, symlinks), when it is encrypted, when there are too many members, or
-when the declared or actual sizes exceed the limits (zip bombs). Every upload
+when the declared or actual sizes exceed the limits (zip bombs; see
+``analyzer.core.settings.Limits``). Every upload
 of one batch draws on one ``UploadBudget`` (a number of files and a number of
 uncompressed bytes), so several archives together cannot exceed what one
 archive may hold. Every refusal is a typed ``AnalyzerError`` (whole archive)
@@ -42,8 +43,9 @@ from analyzer.core.errors import (
     escape_name,
     one_line,
 )
+from analyzer.core.schema import Status
+from analyzer.core.settings import Limits
 
-MB = 1024 * 1024
 SUPPORTED_SUFFIXES = (".docx", ".pdf", ".txt")
 CHUNK = 64 * 1024
 # Bytes of central directory allowed per permitted member (names, extra fields, comments).
@@ -54,37 +56,6 @@ ZIP_FLAG_ENCRYPTED = 0x1
 # hostile or unsupported archive; RuntimeError is what zipfile raises for an encrypted member.
 ARCHIVE_ERRORS = (zipfile.BadZipFile, zipfile.LargeZipFile, zlib.error, lzma.LZMAError, struct.error, EOFError,
                   OSError, ValueError, NotImplementedError, RuntimeError, KeyError, IndexError, OverflowError)
-
-
-def _env_int(name: str, default: int) -> int:
-    try:
-        return int(os.environ.get(name, default))
-    except ValueError:
-        return default
-
-
-
-@dataclass(frozen=True)
-class UploadLimits:
-    """Limits for one upload, for one zip archive and for one batch (all uploads collected together).
-
-    Environment overrides: ``ANALYZER_MAX_UPLOAD_MB`` (``max_file_bytes``),
-    ``ANALYZER_MAX_BATCH_FILES`` (``max_batch_files``), ``ANALYZER_MAX_BATCH_MB`` (``max_batch_bytes``).
-    """
-
-    max_file_bytes: int = 50 * MB
-    max_zip_members: int = 200
-    max_zip_total_bytes: int = 200 * MB
-    max_zip_ratio: int = 100
-    ratio_floor_bytes: int = MB  # small members may compress well without being suspicious
-    max_batch_files: int = 200
-    max_batch_bytes: int = 200 * MB
-
-    @classmethod
-    def from_env(cls) -> "UploadLimits":
-        return cls(max_file_bytes=_env_int("ANALYZER_MAX_UPLOAD_MB", 50) * MB,
-                   max_batch_files=_env_int("ANALYZER_MAX_BATCH_FILES", 200),
-                   max_batch_bytes=_env_int("ANALYZER_MAX_BATCH_MB", 200) * MB)
 
 
 class UploadBudget:
@@ -101,7 +72,7 @@ class UploadBudget:
         self.bytes = 0
 
     @classmethod
-    def for_limits(cls, limits: UploadLimits) -> "UploadBudget":
+    def for_limits(cls, limits: Limits) -> "UploadBudget":
         return cls(limits.max_batch_files, limits.max_batch_bytes)
 
     @property
@@ -204,7 +175,7 @@ class Skipped:
 
     name: str
     reason: str
-    status: str = "failure"  # "skipped" when the file was simply not taken (unsupported type, batch limit)
+    status: Status = Status.FAILURE  # SKIPPED when the file was simply not taken (unsupported type, batch limit)
 
     def __str__(self) -> str:
         return f"{self.name}: {self.reason}"
@@ -227,11 +198,12 @@ def human_size(n: int) -> str:
     return f"{n} bytes"  # pragma: no cover
 
 
-def check_upload(name: str, data: bytes, limits: UploadLimits | None = None) -> Upload:
+def check_upload(name: str, data: bytes, limits: Limits | None = None) -> Upload:
     """Validate one uploaded file's size; raise ``TooLarge``/``EmptyDocument`` with a clear message."""
-    limits = limits or UploadLimits.from_env()
-    if len(data) > limits.max_file_bytes:
-        raise TooLarge(name, f"{human_size(len(data))} is over the upload limit of {human_size(limits.max_file_bytes)}")
+    limits = limits or Limits.from_env()
+    if len(data) > limits.max_upload_bytes:
+        raise TooLarge(name, f"{human_size(len(data))} is over the upload limit of "
+                             f"{human_size(limits.max_upload_bytes)}")
     if not data:
         raise EmptyDocument(name)
     return Upload(name=name, data=bytes(data))
@@ -269,7 +241,7 @@ def _is_encrypted(info: zipfile.ZipInfo) -> bool:
     return bool(info.flag_bits & ZIP_FLAG_ENCRYPTED)
 
 
-def _check_directory(name: str, data: bytes, limits: UploadLimits) -> None:
+def _check_directory(name: str, data: bytes, limits: Limits) -> None:
     """Refuse an archive whose end record declares too many entries or too large a central directory.
 
     Checked before ``zipfile`` builds one object per entry, so a tiny archive
@@ -286,11 +258,11 @@ def _check_directory(name: str, data: bytes, limits: UploadLimits) -> None:
         return
     entries = rec[getattr(zipfile, "_ECD_ENTRIES_TOTAL", 4)]
     directory = rec[getattr(zipfile, "_ECD_SIZE", 5)]
-    if entries > limits.max_zip_members:
-        raise TooLarge(name, f"{entries} files in the archive, the limit is {limits.max_zip_members}")
-    if directory > limits.max_zip_members * DIRECTORY_BYTES_PER_MEMBER:
+    if entries > limits.max_archive_members:
+        raise TooLarge(name, f"{entries} files in the archive, the limit is {limits.max_archive_members}")
+    if directory > limits.max_archive_members * DIRECTORY_BYTES_PER_MEMBER:
         raise TooLarge(name, f"the archive's directory takes {human_size(directory)}, "
-                             f"the limit is {human_size(limits.max_zip_members * DIRECTORY_BYTES_PER_MEMBER)}")
+                             f"the limit is {human_size(limits.max_archive_members * DIRECTORY_BYTES_PER_MEMBER)}")
 
 
 def _extract_member(zf: zipfile.ZipFile, info: zipfile.ZipInfo, spool: _Spool, limit: int) -> tuple[str, int, str]:
@@ -332,10 +304,10 @@ def _remove(path: str) -> None:
 
 def _not_extracted(name: str, reason: str, rest: list[str]) -> Skipped:
     shown = ", ".join(escape_name(r) for r in rest[:3]) + (", …" if len(rest) > 3 else "")
-    return Skipped(name, f"{reason}: {len(rest)} more file(s) not extracted ({shown})", "skipped")
+    return Skipped(name, f"{reason}: {len(rest)} more file(s) not extracted ({shown})", Status.SKIPPED)
 
 
-def extract_zip(name: str, data: bytes, limits: UploadLimits | None = None,
+def extract_zip(name: str, data: bytes, limits: Limits | None = None,
                 budget: UploadBudget | None = None, *, spool: _Spool | None = None) -> Collected:
     """Extract the supported documents inside a zip archive into a private temporary folder.
 
@@ -348,7 +320,7 @@ def extract_zip(name: str, data: bytes, limits: UploadLimits | None = None,
     names what was left out. Members are written into ``spool`` (a new private
     temporary folder by default), which lives as long as the returned files.
     """
-    limits = limits or UploadLimits.from_env()
+    limits = limits or Limits.from_env()
     budget = budget or UploadBudget.for_limits(limits)
     _check_directory(name, data, limits)
     try:
@@ -362,12 +334,12 @@ def extract_zip(name: str, data: bytes, limits: UploadLimits | None = None,
     spool = spool or _Spool()
     try:
         with zf:
-            if len(infos) > limits.max_zip_members:
-                raise TooLarge(name, f"{len(infos)} files in the archive, the limit is {limits.max_zip_members}")
+            if len(infos) > limits.max_archive_members:
+                raise TooLarge(name, f"{len(infos)} files in the archive, the limit is {limits.max_archive_members}")
             declared = sum(i.file_size for i in infos)
-            if declared > limits.max_zip_total_bytes:
+            if declared > limits.max_archive_bytes:
                 raise ZipBomb(name, f"declares {human_size(declared)} uncompressed, "
-                                    f"the limit is {human_size(limits.max_zip_total_bytes)}")
+                                    f"the limit is {human_size(limits.max_archive_bytes)}")
             total = 0
             for index, info in enumerate(infos):
                 label = f"{name}/{escape_name(info.filename)}"
@@ -382,17 +354,18 @@ def extract_zip(name: str, data: bytes, limits: UploadLimits | None = None,
                     out.skipped.append(Skipped(label, "symbolic link in archive; not extracted"))
                     continue
                 if not member.lower().endswith(SUPPORTED_SUFFIXES):
-                    out.skipped.append(Skipped(label, "unsupported file type (DOCX, PDF or TXT expected)", "skipped"))
+                    out.skipped.append(Skipped(label, "unsupported file type (DOCX, PDF or TXT expected)",
+                                               Status.SKIPPED))
                     continue
                 if _is_encrypted(info):
                     out.skipped.append(Skipped(label, "encrypted zip member"))
                     continue
-                if (info.file_size > limits.ratio_floor_bytes and info.compress_size
-                        and info.file_size / info.compress_size > limits.max_zip_ratio):
+                if (info.file_size > limits.archive_ratio_floor_bytes and info.compress_size
+                        and info.file_size / info.compress_size > limits.max_archive_ratio):
                     raise ZipBomb(name, f"{member} compresses {info.file_size // info.compress_size}:1")
-                if info.file_size > limits.max_file_bytes:
+                if info.file_size > limits.max_upload_bytes:
                     out.skipped.append(Skipped(label, f"{human_size(info.file_size)} is over the file limit of "
-                                                      f"{human_size(limits.max_file_bytes)}"))
+                                                      f"{human_size(limits.max_upload_bytes)}"))
                     continue
                 refusal = budget.refusal(info.file_size)
                 if refusal is not None:
@@ -406,9 +379,9 @@ def extract_zip(name: str, data: bytes, limits: UploadLimits | None = None,
                     out.skipped.append(Skipped(label, f"cannot be extracted: {one_line(exc) or type(exc).__name__}"))
                     continue
                 total += size
-                if total > limits.max_zip_total_bytes:
+                if total > limits.max_archive_bytes:
                     _remove(path)
-                    raise ZipBomb(name, f"expands beyond {human_size(limits.max_zip_total_bytes)}")
+                    raise ZipBomb(name, f"expands beyond {human_size(limits.max_archive_bytes)}")
                 if not size:
                     _remove(path)
                     out.skipped.append(Skipped(label, "file is empty"))
@@ -443,7 +416,7 @@ def _discard(out: Collected, spool: _Spool, budget: UploadBudget, own: bool) -> 
         spool.remove()
 
 
-def collect(items: list[tuple[str, bytes]], limits: UploadLimits | None = None,
+def collect(items: list[tuple[str, bytes]], limits: Limits | None = None,
             budget: UploadBudget | None = None) -> Collected:
     """Check several uploads; zip archives are expanded safely. Nothing raises: problems become ``Skipped``.
 
@@ -451,16 +424,16 @@ def collect(items: list[tuple[str, bytes]], limits: UploadLimits | None = None,
     once the batch's files or bytes are spent, the remaining files and members
     are refused with a message naming them.
     """
-    limits = limits or UploadLimits.from_env()
+    limits = limits or Limits.from_env()
     budget = budget or UploadBudget.for_limits(limits)
     out = Collected()
     spool: _Spool | None = None
     for name, data in items:
         try:
             if is_zip(name, data):
-                if len(data) > limits.max_zip_total_bytes:
+                if len(data) > limits.max_archive_bytes:
                     raise TooLarge(name, f"{human_size(len(data))} is over the archive limit of "
-                                         f"{human_size(limits.max_zip_total_bytes)}")
+                                         f"{human_size(limits.max_archive_bytes)}")
                 spool = spool or _Spool()
                 got = extract_zip(name, data, limits, budget, spool=spool)
                 out.files.extend(got.files)
@@ -469,7 +442,7 @@ def collect(items: list[tuple[str, bytes]], limits: UploadLimits | None = None,
                 upload = check_upload(name, data, limits)
                 refusal = budget.refusal(upload.size)
                 if refusal is not None:
-                    out.skipped.append(Skipped(name, f"not taken: {refusal}", "skipped"))
+                    out.skipped.append(Skipped(name, f"not taken: {refusal}", Status.SKIPPED))
                     continue
                 budget.take(upload.size)
                 out.files.append(upload)
@@ -486,5 +459,5 @@ def _reason(exc: Exception, name: str) -> str:
     return msg[len(prefix):] if msg.startswith(prefix) else msg
 
 
-__all__ = ["ARCHIVE_ERRORS", "Collected", "Skipped", "Upload", "UploadBudget", "UploadLimits", "check_upload",
+__all__ = ["ARCHIVE_ERRORS", "Collected", "Skipped", "Upload", "UploadBudget", "check_upload",
            "collect", "extract_zip", "human_size", "is_zip", "safe_member_name"]

@@ -73,6 +73,8 @@ def predict(model: dict, text: str) -> tuple[str, float]:
         model["_vec"] = vec
     x = model["_vec"].transform([_opening(text)])
     z = np.asarray(x @ np.asarray(model["coef"]).T).ravel() + np.asarray(model["intercept"])
+    if len(z) == 1 and len(model["classes"]) == 2:  # a two-class model scores the second class against the first
+        z = np.array([0.0, z[0]])
     p = np.exp(z - z.max())
     p /= p.sum()
     i = int(np.argmax(p))

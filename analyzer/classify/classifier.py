@@ -11,10 +11,9 @@ from patterns inside the best-scoring units.
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
-from typing import Optional
 
 import numpy as np
 
@@ -27,9 +26,8 @@ from analyzer.classify.encoder_stage import (
 )
 from analyzer.classify.features import unit_fields
 from analyzer.classify.units import (
-    Innermost,
-    SpanIndex,
     date_spans,
+    document_units,
     make_units,
     merge_runs,
     title_span,
@@ -37,6 +35,7 @@ from analyzer.classify.units import (
 from analyzer.core.errors import ModelError
 from analyzer.core.schema import AgreementType, Clause, Entity, Label, Sentence
 from analyzer.core.settings import model_dir
+from analyzer.core.span_index import Innermost, SpanIndex
 from analyzer.core.taxonomy import ALL_CATEGORIES, ENTITY_CATEGORIES
 
 MIN_CANDIDATE = 0.01
@@ -54,7 +53,6 @@ ENTITY_TYPE_CATEGORY = {
 class Prediction:
     labels: list[Label]
     agreement_type: AgreementType
-    entities: list[Entity] = field(default_factory=list)
 
 
 class Classifier:
@@ -64,7 +62,7 @@ class Classifier:
     has an ``encoder`` block, the best candidates are re-scored by the encoder stage.
     """
 
-    def __init__(self, model_dir: Path, use_encoder: Optional[bool] = None):
+    def __init__(self, model_dir: Path, use_encoder: bool | None = None):
         from analyzer.classify.tfidf_stage import UnitModel
 
         model_dir = Path(model_dir)
@@ -96,14 +94,15 @@ class Classifier:
     # -- scoring ---------------------------------------------------------------------
 
     def unit_probabilities(self, text: str, sentences: list[tuple[int, int]] | None = None,
-                           hide_headings: bool = False):
+                           hide_headings: bool = False, units: list[tuple[int, int]] | None = None):
         """(units, probabilities[n_units, n_categories]) for ``text``; ``hide_headings`` scores every
-        unit as if no heading governed it (to measure what the wording alone carries)."""
-        if not sentences:
-            from analyzer.nlp.sentences import sentence_spans
+        unit as if no heading governed it (to measure what the wording alone carries).
 
-            sentences = sentence_spans(text)
-        units = make_units(text, sentences)
+        The units are ``units`` when given, else made from ``sentences``, else the units that
+        ``analyze()`` makes for ``text`` as a plain-text document (``document_units``).
+        """
+        if units is None:
+            units = make_units(text, sentences) if sentences else document_units(text)
         if not units:
             return units, np.zeros((0, len(self.model.categories)), dtype=np.float32)
         fields = unit_fields(text, units, [True] * len(units) if hide_headings else None)
@@ -118,7 +117,7 @@ class Classifier:
         return units, probs
 
     def predict(self, text: str, clauses: list[Clause], sentences: list[Sentence], all_candidates: bool = False,
-                entities: Optional[list[Entity]] = None) -> Prediction:
+                entities: list[Entity] | None = None) -> Prediction:
         units, probs = self.unit_probabilities(text, [(s.start, s.end) for s in sentences])
         cand = self.candidates(text, units, probs, entities)
         clause_of = InnermostClause(clauses)
@@ -165,7 +164,7 @@ class Classifier:
                 out[cat] = items
         return out
 
-    def _entity_candidates(self, cat, text, units, p, entities, located: Optional[SpanIndex] = None):
+    def _entity_candidates(self, cat, text, units, p, entities, located: SpanIndex | None = None):
         top = [i for i in np.argsort(-p)[:5] if p[i] >= MIN_CANDIDATE]
         items: dict[tuple[int, int], float] = {}
 
@@ -197,15 +196,8 @@ class Classifier:
                     add(s, e, p[i] * 0.3)
         return [(s, e, c) for (s, e), c in items.items()]
 
-    def document_scores(self, probs: np.ndarray) -> dict[str, float]:
-        """Per category: the highest unit probability in the document."""
-        if len(probs) == 0:
-            return {c: 0.0 for c in self.model.categories}
-        m = probs.max(0)
-        return {c: float(m[j]) for j, c in enumerate(self.model.categories)}
 
-
-def _unit_prob(units, p, offset: int, located: Optional[SpanIndex] = None) -> float:
+def _unit_prob(units, p, offset: int, located: SpanIndex | None = None) -> float:
     """The probability of the first unit holding ``offset`` (0.0 when none does)."""
     if located is not None:
         hits = located.overlapping(offset, offset + 1)
@@ -230,7 +222,7 @@ def _not_inside_another(chosen: list[tuple]) -> list[tuple]:
     return [t for t in chosen if t[:2] not in inside]
 
 
-def innermost_clause(clauses: list[Clause], start: int, end: int) -> Optional[str]:
+def innermost_clause(clauses: list[Clause], start: int, end: int) -> str | None:
     """Id of the smallest clause containing ``[start, end)`` (or containing ``start``)."""
     best = None
     for c in clauses or []:
@@ -250,7 +242,7 @@ class InnermostClause:
         self.clauses = list(clauses or [])
         self._index = Innermost([(c.start, c.end) for c in self.clauses])
 
-    def __call__(self, start: int, end: int) -> Optional[str]:
+    def __call__(self, start: int, end: int) -> str | None:
         i = self._index(start, end)
         if i is None:
             i = self._index(start, start + 1)  # a clause containing ``start``

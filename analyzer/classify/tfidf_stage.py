@@ -17,9 +17,9 @@ from sklearn.feature_extraction.text import TfidfVectorizer
 FIELDS = ("text", "head", "ctx")
 FIELD_WEIGHTS = {"text": 1.0, "head": 1.0, "ctx": 0.5}
 VECTORIZER_PARAMS = {
-    "text": dict(ngram_range=(1, 2), max_features=80000, min_df=2, sublinear_tf=True),
-    "head": dict(ngram_range=(1, 2), max_features=8000, min_df=2, sublinear_tf=True),
-    "ctx": dict(ngram_range=(1, 1), max_features=20000, min_df=2, sublinear_tf=True),
+    "text": {"ngram_range": (1, 2), "max_features": 80000, "min_df": 2, "sublinear_tf": True},
+    "head": {"ngram_range": (1, 2), "max_features": 8000, "min_df": 2, "sublinear_tf": True},
+    "ctx": {"ngram_range": (1, 1), "max_features": 20000, "min_df": 2, "sublinear_tf": True},
 }
 _TOKEN = r"(?u)\b\w[\w'-]*\b|__pos_\w+"
 
@@ -40,7 +40,7 @@ class Featurizer:
         self.vectorizers = vectorizers
 
     @classmethod
-    def fit(cls, fields: dict[str, list[str]]) -> "Featurizer":
+    def fit(cls, fields: dict[str, list[str]]) -> Featurizer:
         return cls({f: _vectorizer(f).fit(fields[f]) for f in FIELDS})
 
     def transform(self, fields: dict[str, list[str]]) -> sp.csr_matrix:
@@ -61,7 +61,7 @@ class Featurizer:
         return vocab, arrays
 
     @classmethod
-    def from_arrays(cls, vocab: dict, arrays) -> "Featurizer":
+    def from_arrays(cls, vocab: dict, arrays) -> Featurizer:
         vecs = {}
         for f in FIELDS:
             v = _vectorizer(f, vocabulary={t: i for i, t in enumerate(vocab[f])})
@@ -101,7 +101,7 @@ class UnitModel:
         (directory / "config.json").write_text(json.dumps(config, indent=1), encoding="utf-8")
 
     @classmethod
-    def load(cls, directory: Path) -> tuple["UnitModel", dict, dict[str, np.ndarray]]:
+    def load(cls, directory: Path) -> tuple[UnitModel, dict, dict[str, np.ndarray]]:
         config = json.loads((directory / "config.json").read_text(encoding="utf-8"))
         vocab = json.loads((directory / "vocab.json").read_text(encoding="utf-8"))
         with np.load(directory / "weights.npz") as z:

@@ -3,15 +3,11 @@
 A *unit* is a sentence, or a piece of a long sentence cut at a clause boundary
 (semicolon, "(a)" list marker, line break, wide gap). Labels are predicted per
 unit; adjacent units of one category are merged into one evidence span.
-Span indexes answer "which spans hold / lie inside / overlap this one?" in
-logarithmic time, with the same answers as a scan over all spans.
 """
 
 from __future__ import annotations
 
-import bisect
 import re
-from typing import Iterable, Optional
 
 from analyzer.nlp.sentences import trim_span as _trim
 
@@ -53,6 +49,27 @@ def make_units(text: str, sentences: list[tuple[int, int]]) -> list[tuple[int, i
     return [(s, e) for s, e in units if e > s and any(c.isalpha() for c in text[s:e])]
 
 
+def document_units(text: str) -> list[tuple[int, int]]:
+    """The units that ``analyze()`` classifies for a plain text ``text``.
+
+    The text goes the runtime's way: the TXT parser, ``segment``, sentences with a
+    break at every clause start (as ``analyzer.nlp.run_nlp`` splits them), then
+    ``make_units``. Training and evaluation call this so that they see the units
+    users get.
+    """
+    from analyzer.ingest import parse
+    from analyzer.nlp.sentences import sentence_spans
+    from analyzer.structure.segment import segment
+
+    if not text.strip():
+        return []
+    doc = parse(text.encode("utf-8"), filename="document.txt")
+    if doc.text != text:
+        raise ValueError("the TXT parser changed the text; offsets would not index it")
+    breaks = sorted({c.start for c in segment(doc)})
+    return make_units(text, sentence_spans(text, breaks=breaks))
+
+
 def merge_runs(units: list[tuple[int, int]], probs, threshold: float, max_gap: int = 200) -> list[tuple[int, int, float, list[int]]]:
     """Merge runs of adjacent units whose probability is >= ``threshold``.
 
@@ -80,134 +97,21 @@ def merge_runs(units: list[tuple[int, int]], probs, threshold: float, max_gap: i
     return out
 
 
-# ---- span indexes: containment and overlap queries in logarithmic time
+# ---- entity spans: the entity extractor's (analyzer.nlp) dates and title -------------
 
-class Innermost:
-    """The smallest span containing a query span, the earlier one on a tie: the same answer
-    as scanning every span, in O(log² n) per query after an O(n log n) build.
+def date_spans(text: str, start: int, end: int, entities=None) -> list[tuple[int, int]]:
+    """The dates inside ``[start, end)``: the extracted ``entities`` of type "date" when given,
+    else the dates ``analyzer.nlp.dates.find_dates`` reads in that part of the text."""
+    if entities is not None:
+        return [(e.start, e.end) for e in entities if e.type == "date" and start <= e.start and e.end <= end]
+    from analyzer.nlp.dates import find_dates
 
-    Spans are ordered by start; a Fenwick tree over that order keeps, per node, its spans'
-    ends sorted with the running best (length, position) from the longest end down. A query
-    visits the O(log n) nodes covering the spans that start at or before it.
-    """
-
-    def __init__(self, spans: list[tuple[int, int]]):
-        order = sorted(range(len(spans)), key=lambda i: spans[i][0])
-        self._starts = [spans[i][0] for i in order]
-        n = len(order)
-        self._ends: list[list[int]] = [[] for _ in range(n + 1)]
-        self._best: list[list[tuple[int, int]]] = [[] for _ in range(n + 1)]
-        for node in range(1, n + 1):
-            items = sorted((spans[i][1], spans[i][1] - spans[i][0], i) for i in order[node - (node & -node):node])
-            best: list[tuple[int, int]] = [(0, 0)] * len(items)
-            run = None
-            for k in range(len(items) - 1, -1, -1):
-                key = (items[k][1], items[k][2])
-                run = key if run is None or key < run else run
-                best[k] = run
-            self._ends[node] = [end for end, _, _ in items]
-            self._best[node] = best
-
-    def __call__(self, start: int, end: int) -> Optional[int]:
-        """Position (in the list given) of the smallest span with ``s <= start`` and ``end <= e``."""
-        found = None
-        node = bisect.bisect_right(self._starts, start)
-        while node > 0:
-            ends = self._ends[node]
-            k = bisect.bisect_left(ends, end)
-            if k < len(ends) and (found is None or self._best[node][k] < found):
-                found = self._best[node][k]
-            node -= node & -node
-        return found[1] if found is not None else None
-
-
-class Covered:
-    """Is an offset (or a span) inside any of a fixed set of spans? O(log n) per query."""
-
-    def __init__(self, spans: Iterable[tuple[int, int]]):
-        spans = sorted(spans)
-        self._starts = [a for a, _ in spans]
-        self._reach: list[int] = []  # the furthest end among the spans up to each one
-        for _, b in spans:
-            self._reach.append(max(b, self._reach[-1]) if self._reach else b)
-
-    def point(self, x: int) -> bool:
-        """True when some span has ``a <= x < b``."""
-        k = bisect.bisect_right(self._starts, x)
-        return k > 0 and self._reach[k - 1] > x
-
-    def span(self, s: int, e: int) -> bool:
-        """True when some span has ``a <= s`` and ``e <= b``."""
-        k = bisect.bisect_right(self._starts, s)
-        return k > 0 and self._reach[k - 1] >= e
-
-
-class SpanIndex:
-    """Spans sorted by start, for the ones inside or overlapping a query span, in list order."""
-
-    def __init__(self, spans: list[tuple[int, int]]):
-        self.spans = spans
-        self._order = sorted(range(len(spans)), key=lambda i: spans[i][0])
-        self._starts = [spans[i][0] for i in self._order]
-        self._reversed = any(a > b for a, b in spans)  # an end before its start (a hand-edited report)
-        n = len(spans)
-        size = 1
-        while size < max(n, 1):
-            size *= 2
-        self._size = size
-        self._max = [-1] * (2 * size)  # max end over each tree node's spans (start order)
-        for k, i in enumerate(self._order):
-            self._max[size + k] = spans[i][1]
-        for v in range(size - 1, 0, -1):
-            self._max[v] = max(self._max[2 * v], self._max[2 * v + 1])
-
-    def inside(self, s: int, e: int) -> list[int]:
-        """Positions of the spans ``(a, b)`` with ``s <= a`` and ``b <= e``."""
-        lo = bisect.bisect_left(self._starts, s)
-        hi = len(self._starts) if self._reversed else bisect.bisect_right(self._starts, e)
-        return sorted(i for i in self._order[lo:hi] if self.spans[i][1] <= e)
-
-    def overlapping(self, s: int, e: int) -> list[int]:
-        """Positions of the spans ``(a, b)`` with ``a < e`` and ``b > s``."""
-        hi = bisect.bisect_left(self._starts, e)  # spans starting before e: tree leaves [0, hi)
-        out: list[int] = []
-        stack = [(1, 0, self._size)]
-        while stack:
-            v, lo, up = stack.pop()
-            if lo >= hi or self._max[v] <= s:
-                continue
-            if v >= self._size:
-                out.append(self._order[lo])
-                continue
-            mid = (lo + up) // 2
-            stack.append((2 * v + 1, mid, up))
-            stack.append((2 * v, lo, mid))
-        return sorted(out)
-
-
-# ---- entity spans (fallback when no entity extractor ran) ----------------------------
-
-_MONTHS = r"(?:January|February|March|April|May|June|July|August|September|October|November|December|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)\.?"
-DATE_RE = re.compile(
-    rf"\b(?:{_MONTHS}\s+\d{{1,2}}(?:st|nd|rd|th)?,?\s+\d{{4}}"
-    rf"|\d{{1,2}}(?:st|nd|rd|th)?\s+(?:day\s+of\s+)?{_MONTHS},?\s+\d{{4}}"
-    rf"|\d{{1,2}}/\d{{1,2}}/\d{{2,4}}|\d{{4}}-\d{{2}}-\d{{2}}"
-    rf"|{_MONTHS},?\s+\d{{4}})",
-)
-_TITLE_LINE = re.compile(r"(?m)^[ \t]*([A-Z0-9][A-Z0-9 ,&'/\-]*AGREEMENT[A-Z0-9 ,&'/\-]*)[ \t]*$")
-_TITLE_INLINE = re.compile(r"\b((?:[A-Z][A-Z0-9&'/\-]*\s+){0,7}AGREEMENT)\b")
-
-
-def date_spans(text: str, start: int, end: int) -> list[tuple[int, int]]:
-    return [(m.start(), m.end()) for m in DATE_RE.finditer(text, start, end)]
+    return [(h.start + start, h.end + start) for h in find_dates(text[start:end])]
 
 
 def title_span(text: str, limit: int = 3000) -> tuple[int, int] | None:
-    """The document title: the first all-caps line naming an AGREEMENT, or an inline one."""
-    m = _TITLE_LINE.search(text, 0, min(len(text), limit))
-    if m:
-        return _trim(text, m.start(1), m.end(1))
-    m = _TITLE_INLINE.search(text, 0, min(len(text), limit))
-    if m:
-        return m.start(1), m.end(1)
-    return None
+    """The document title in the first ``limit`` characters (``analyzer.nlp.title.find_title``)."""
+    from analyzer.nlp.title import find_title
+
+    hit = find_title(text, limit)
+    return (hit.start, hit.end) if hit is not None else None

@@ -121,3 +121,10 @@ class PlaybookError(AnalyzerError):
 
 class ModelError(AnalyzerError):
     """The classifier artifact is missing or does not match the taxonomy."""
+
+
+class ConfigError(AnalyzerError):
+    """An ``ANALYZER_*`` environment variable holds a value that cannot be used.
+
+    The message names the variable, its value and what was expected, on one line.
+    """

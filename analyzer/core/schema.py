@@ -25,16 +25,50 @@ class _Model(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
 
+class _ValueEnum(str, Enum):
+    """A ``str`` enum that prints as its value (``str()``, f-strings), as ``enum.StrEnum`` does."""
+
+    def __str__(self) -> str:
+        return self.value
+
+
 class Format(str, Enum):
     DOCX = "docx"
     PDF = "pdf"
     TXT = "txt"
 
 
-class Status(str, Enum):
+class Status(_ValueEnum):
+    """How the analysis of one file ended.
+
+    A report is ``SUCCESS``, ``PARTIAL_SUCCESS`` (a stage recorded an issue) or
+    ``FAILURE``; ``SKIPPED`` marks a file that a batch did not try to analyze
+    (unsupported type, refused upload) and is never a report's status.
+    """
+
     SUCCESS = "success"
     PARTIAL_SUCCESS = "partial_success"
     FAILURE = "failure"
+    SKIPPED = "skipped"
+
+
+ReportStatus = Literal[Status.SUCCESS, Status.PARTIAL_SUCCESS, Status.FAILURE]
+
+
+class Severity(_ValueEnum):
+    """How much a finding or a playbook rule matters: high, medium or low."""
+
+    HIGH = "high"
+    MEDIUM = "medium"
+    LOW = "low"
+
+    @property
+    def rank(self) -> int:
+        """0 for high, 1 for medium, 2 for low: sorts the most severe first."""
+        return _SEVERITY_RANK[self]
+
+
+_SEVERITY_RANK = {s: i for i, s in enumerate(Severity)}
 
 
 class Span(_Model):
@@ -188,7 +222,7 @@ class Finding(_Model):
     rule_id: str
     category: str
     kind: Literal["missing", "deviation", "risk"]
-    severity: Literal["high", "medium", "low"]
+    severity: Severity
     message: str
     rationale: Optional[str] = None
     clause_id: Optional[str] = None
@@ -206,7 +240,7 @@ class DocumentInfo(_Model):
 
 class Report(_Model):
     schema_version: str = SCHEMA_VERSION
-    status: Status = Status.SUCCESS
+    status: ReportStatus = Status.SUCCESS
     issues: list[Issue] = Field(default_factory=list)
     document: DocumentInfo
     text: str

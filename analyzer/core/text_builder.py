@@ -10,11 +10,7 @@ from analyzer.core.schema import Block, Page, make_id
 
 
 def char_limit(limits) -> Optional[int]:
-    """The extracted-text limit of ``limits`` (``Limits.from_env()`` when None)."""
-    if limits is None:
-        from analyzer.ingest import Limits
-
-        limits = Limits.from_env()
+    """The extracted-text limit of ``limits`` (None when ``limits`` sets none)."""
     return getattr(limits, "max_chars", None)
 
 

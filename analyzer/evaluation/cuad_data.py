@@ -2,17 +2,15 @@
 
 from __future__ import annotations
 
-import hashlib
 import json
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Optional
 
 import numpy as np
 
 from analyzer.core.settings import split_path
 from analyzer.core.taxonomy import ALL_CATEGORIES, category_id
-
-SPLIT_PATH = split_path()
 
 # CUAD agreement-type folders -> the project's agreement types.
 TYPE_MAP = {
@@ -70,26 +68,9 @@ def load_contracts(cuad_dir: Path, names: list[str] | None = None) -> list[Contr
     return out
 
 
-def make_split(cuad_dir: Path, val: float = 0.15, test: float = 0.15) -> dict[str, list[str]]:
-    """Deterministic contract-level split, stratified by CUAD agreement type."""
-    by_type: dict[str, list[str]] = {}
-    with open(Path(cuad_dir) / "contracts.jsonl", encoding="utf-8") as f:
-        for line in f:
-            r = json.loads(line)
-            by_type.setdefault(r["type"], []).append(Path(r["txt"]).stem)
-    split = {"train": [], "val": [], "test": []}
-    for t in sorted(by_type):
-        names = sorted(by_type[t], key=lambda n: hashlib.sha256(n.encode()).hexdigest())
-        n_test = round(len(names) * test)
-        n_val = round(len(names) * val)
-        split["test"] += names[:n_test]
-        split["val"] += names[n_test:n_test + n_val]
-        split["train"] += names[n_test + n_val:]
-    return {k: sorted(v) for k, v in split.items()}
-
-
-def load_split(path: Path = SPLIT_PATH) -> dict[str, list[str]]:
-    return json.loads(Path(path).read_text(encoding="utf-8"))
+def load_split(path: Optional[Path] = None) -> dict[str, list[str]]:
+    """The contract-level split (``train``/``val``/``test`` names); default ``settings.split_path()``."""
+    return json.loads(Path(path or split_path()).read_text(encoding="utf-8"))
 
 
 def unit_labels(contract: Contract, units: list[tuple[int, int]], headings: list[str]) -> np.ndarray:

@@ -18,6 +18,7 @@ from pathlib import Path
 import numpy as np
 
 from analyzer.classify.features import HeadingIndex
+from analyzer.classify.units import document_units
 from analyzer.core.settings import CHECKOUT_DIR, work_dir
 from analyzer.core.taxonomy import (
     CUAD_CATEGORIES,
@@ -32,9 +33,7 @@ from analyzer.evaluation.metrics import (
     expected_calibration_error,
     prf,
 )
-from analyzer.nlp.sentences import sentence_spans
 
-WORK = work_dir()
 BASELINE_TOP = 20  # baseline candidates per (contract, category), like CUAD's n-best
 
 
@@ -43,8 +42,7 @@ def _ours(clf, contracts, with_entities: bool):
     preds, preds_ent, doc_scores, unit_p, unit_y, ljv = {}, {}, [], [], [], []
     nlp_error = None
     for c in contracts:
-        spans = sentence_spans(c.text)
-        units, probs = clf.unit_probabilities(c.text, spans)
+        units, probs = clf.unit_probabilities(c.text, units=document_units(c.text))
         cands = clf.candidates(c.text, units, probs)
         for cat in CUAD_CATEGORIES:
             items = clf.select(cat, cands.get(cat, []), all_candidates=True)
@@ -63,7 +61,7 @@ def _ours(clf, contracts, with_entities: bool):
         y = unit_labels(c, units, [index.context(s) for s, _ in units])
         unit_p.append(probs)
         unit_y.append(y)
-        p_nohead = clf.unit_probabilities(c.text, spans, hide_headings=True)[1] if units else probs
+        p_nohead = clf.unit_probabilities(c.text, units=units, hide_headings=True)[1] if units else probs
         ljv.append((probs, p_nohead, y))
     return preds, preds_ent, np.array(doc_scores), np.concatenate(unit_p), np.concatenate(unit_y), ljv, nlp_error
 
@@ -84,7 +82,7 @@ def _baseline(cuad_dir, split, contracts):
     from analyzer.evaluation.baseline import Baseline, sentence_table
 
     key = hashlib.sha256("|".join(split["train"] + split["val"]).encode()).hexdigest()[:10]
-    cache = WORK / f"baseline_{key}.pkl"
+    cache = work_dir() / f"baseline_{key}.pkl"
     if cache.exists():
         base, thr = pickle.loads(cache.read_bytes())
     else:
@@ -97,7 +95,7 @@ def _baseline(cuad_dir, split, contracts):
                          for k in range(len(val))])
         truth = np.array([[cat in c.present for cat in CUAD_CATEGORIES] for c in val])
         thr = [best_f1_threshold(vdoc[:, j], truth[:, j]) for j in range(len(CUAD_CATEGORIES))]
-        WORK.mkdir(parents=True, exist_ok=True)
+        cache.parent.mkdir(parents=True, exist_ok=True)
         cache.write_bytes(pickle.dumps((base, thr)))
     rows, _, docs = sentence_table(contracts, CUAD_CATEGORIES)
     p = base.predict_proba([r[3] for r in rows])
@@ -139,11 +137,10 @@ def _samples_section(clf) -> list[str]:
     thr = np.array([clf.thresholds[c] for c in clf.model.categories])
     for path in paths:
         text = path.read_text(encoding="utf-8")
-        spans = sentence_spans(text)
-        units, probs = clf.unit_probabilities(text, spans)
+        units, probs = clf.unit_probabilities(text, units=document_units(text))
         if not units:
             continue
-        p_nh = clf.unit_probabilities(text, spans, hide_headings=True)[1]
+        p_nh = clf.unit_probabilities(text, units=units, hide_headings=True)[1]
         index = HeadingIndex(text)
         for i, (s, e) in enumerate(units):
             for cat in distant_labels(index.context(s), text[s:e]):
@@ -218,7 +215,7 @@ def run_eval(cuad_dir: Path, split: str = "test", baseline: bool = True, limit: 
     from analyzer.classify import agreement_type as atype
 
     acc = np.mean([atype.predict(clf.type_model, c.text)[0] == c.agreement_type for c in contracts])
-    lines += ["", f"Agreement type accuracy: {acc:.3f} (CUAD type folders mapped as in analyzer/cuad.py)."]
+    lines += ["", f"Agreement type accuracy: {acc:.3f} (CUAD type folders mapped as in analyzer/evaluation/cuad_data.py)."]
     lines += ["", f"Calibration (unit x category probabilities, CUAD categories, n={p.size}): "
               f"ECE {expected_calibration_error(p, y):.4f}, Brier {float(np.mean((p - y) ** 2)):.4f}; "
               f"units with p >= 0.5: ECE {expected_calibration_error(p[p >= 0.5], y[p >= 0.5]):.3f}.", "",

@@ -9,7 +9,6 @@ from __future__ import annotations
 import hashlib
 import os
 import stat
-from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO, Optional, Union
 
@@ -22,48 +21,7 @@ from analyzer.core.errors import (
     UnsupportedFormat,
 )
 from analyzer.core.schema import Format, SourceDocument
-
-
-@dataclass(frozen=True)
-class Limits:
-    """Configurable input limits. ``ANALYZER_MAX_BYTES`` / ``ANALYZER_MAX_PAGES`` /
-    ``ANALYZER_MAX_CHARS`` override."""
-
-    max_bytes: int = 50 * 1024 * 1024
-    max_pages: int = 1000
-    max_chars: int = 2_000_000  # characters of extracted text (about 1,000 dense pages)
-    max_unzipped_bytes: int = 200 * 1024 * 1024
-    max_zip_ratio: int = 200
-
-    @classmethod
-    def from_env(cls) -> "Limits":
-        import os
-
-        kw = {}
-        if os.environ.get("ANALYZER_MAX_BYTES", "").strip():
-            kw["max_bytes"] = _env_size("ANALYZER_MAX_BYTES", os.environ["ANALYZER_MAX_BYTES"])
-        if os.environ.get("ANALYZER_MAX_PAGES", "").strip():
-            kw["max_pages"] = _env_size("ANALYZER_MAX_PAGES", os.environ["ANALYZER_MAX_PAGES"], units=False)
-        if os.environ.get("ANALYZER_MAX_CHARS", "").strip():
-            kw["max_chars"] = _env_size("ANALYZER_MAX_CHARS", os.environ["ANALYZER_MAX_CHARS"], units=False)
-        return cls(**kw)
-
-
-_UNITS = {"": 1, "k": 1024, "kb": 1024, "m": 1024**2, "mb": 1024**2, "g": 1024**3, "gb": 1024**3}
-
-
-def _env_size(var: str, value: str, units: bool = True) -> int:
-    """A positive integer from an environment variable; sizes may end in K/M/G (binary)."""
-    import re
-
-    from analyzer.core.errors import AnalyzerError
-
-    m = re.fullmatch(r"\s*(\d+)\s*([a-zA-Z]*)\s*", value)
-    unit = m.group(2).lower() if m else ""
-    if not m or int(m.group(1)) <= 0 or (unit and not units) or unit not in _UNITS:
-        kind = "a size in bytes (e.g. 52428800 or 50M)" if units else "a positive whole number"
-        raise AnalyzerError(f"{var}={value!r} is not {kind}")
-    return int(m.group(1)) * _UNITS[unit]
+from analyzer.core.settings import Limits
 
 
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"

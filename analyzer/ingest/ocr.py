@@ -2,15 +2,16 @@
 
 OCR runs only when the ``tesseract`` binary and the ``pytesseract`` package are
 installed (``pip install .[ocr]`` plus the system package ``tesseract-ocr``) and
-``ANALYZER_OCR`` is not ``0``. Pages are rendered with pypdfium2.
+``ANALYZER_OCR`` is not off. Pages are rendered with pypdfium2.
 """
 
 from __future__ import annotations
 
 import logging
-import os
 import shutil
 from functools import lru_cache
+
+from analyzer.core import settings
 
 log = logging.getLogger(__name__)
 
@@ -30,7 +31,7 @@ def _tesseract_installed() -> bool:
 
 def ocr_available() -> bool:
     """True when pages can be OCRed here (tesseract + pytesseract, not disabled)."""
-    if os.environ.get("ANALYZER_OCR", "1").strip().lower() in {"0", "false", "no", "off"}:
+    if not settings.ocr_enabled():
         return False
     return _tesseract_installed()
 

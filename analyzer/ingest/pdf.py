@@ -21,10 +21,10 @@ from __future__ import annotations
 
 import io
 import logging
-import os
 import statistics
 from typing import Optional
 
+from analyzer.core import settings
 from analyzer.core.errors import Corrupt, DocumentError, Encrypted, NoText, TooLarge
 from analyzer.core.schema import Format, Issue, SourceDocument
 from analyzer.core.text_builder import TextBuilder, char_limit, too_much_text
@@ -40,7 +40,7 @@ from analyzer.ingest.pdf_cleanup import (
 
 log = logging.getLogger(__name__)
 
-ENGINES = ("pdfplumber", "pypdf")
+ENGINES = settings.PDF_ENGINES
 DEFAULT_ENGINE = "pdfplumber"
 MIN_PAGE_CHARS = 20  # fewer non-space characters than this: the page has no text layer
 PARAGRAPH_SEP = "\n\n"
@@ -49,7 +49,7 @@ JOIN_TAIL = 1000  # characters of a paragraph's end that decide how the next pag
 
 def pdf_engine(engine: Optional[str] = None) -> str:
     """The engine to use: the argument, else ``ANALYZER_PDF_ENGINE``, else the default."""
-    name = (engine or os.environ.get("ANALYZER_PDF_ENGINE") or DEFAULT_ENGINE).strip().lower()
+    name = (engine or settings.pdf_engine() or DEFAULT_ENGINE).strip().lower()
     if name not in ENGINES:
         raise ValueError(f"unknown PDF engine {name!r}; choose one of {', '.join(ENGINES)}")
     return name

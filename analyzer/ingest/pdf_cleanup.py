@@ -13,6 +13,8 @@ import unicodedata
 from collections import Counter
 from dataclasses import dataclass
 
+from analyzer.core.headings import is_caps_heading
+
 # ---------------------------------------------------------------- characters
 
 _CID = re.compile(r"\(cid:\d+\)")
@@ -194,11 +196,6 @@ _ASCII_LETTERS = string.ascii_letters
 _WORD_HEAD = re.compile(r"^([a-z]+)")
 
 
-def _is_caps_heading(text: str) -> bool:
-    letters = [c for c in text if c.isalpha()]
-    return bool(letters) and len(text) <= 80 and sum(c.isupper() for c in letters) >= 0.9 * len(letters)
-
-
 def typical_length(lines: list[Line]) -> int:
     """Roughly the length of a full line on this page (80th percentile, at least 40)."""
     lengths = sorted(len(line.text) for line in lines)
@@ -215,13 +212,13 @@ def starts_new_paragraph(prev: str, cur: Line, full: int) -> bool:
     if cur.gap:
         return not (text[:1].islower() and not prev_terminal)
     if _NUMBERED.match(text):
-        return prev_terminal or prev_short or _is_caps_heading(prev) or bool(_LIST_END.search(prev))
-    if (_is_caps_heading(prev) and not prev_terminal and _NUMBERED.match(prev)
+        return prev_terminal or prev_short or is_caps_heading(prev) or bool(_LIST_END.search(prev))
+    if (is_caps_heading(prev) and not prev_terminal and _NUMBERED.match(prev)
             and _FIRST_WORD_CAPS.match(text)):
         return False  # a numbered heading wrapped onto the next line
-    if _is_caps_heading(prev) and not _is_caps_heading(text) and not _CONNECTOR.search(prev):
+    if is_caps_heading(prev) and not is_caps_heading(text) and not _CONNECTOR.search(prev):
         return True
-    if _is_caps_heading(text) and len(text) < 0.6 * full and not text[:1].islower() and (prev_terminal or prev_short):
+    if is_caps_heading(text) and len(text) < 0.6 * full and not text[:1].islower() and (prev_terminal or prev_short):
         return True
     if prev_terminal and prev_short and not text[:1].islower():
         return True
@@ -307,7 +304,7 @@ def continues_paragraph(prev_par: str, next_par: str) -> bool:
     """Does the first paragraph of a page continue the last one of the previous page?"""
     if not prev_par or not next_par:
         return False
-    if _TERMINAL.search(prev_par) or _is_caps_heading(prev_par):
+    if _TERMINAL.search(prev_par) or is_caps_heading(prev_par):
         return False
     if _NUMBERED.match(next_par):
         return False

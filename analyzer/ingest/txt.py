@@ -72,6 +72,10 @@ def check_chars(data: bytes, name: str, limit) -> None:
 
 
 def parse_txt(data: bytes, *, name: str, sha256: str, limits=None) -> SourceDocument:
+    if limits is None:
+        from analyzer.ingest import Limits
+
+        limits = Limits.from_env()
     limit = char_limit(limits)
     check_chars(data, name, limit)
     text = decode(data, name)

@@ -8,14 +8,12 @@ and returns sentences, parties and entities with offsets into ``doc.text``.
 
 from __future__ import annotations
 
-import bisect
 from dataclasses import dataclass, field
 from functools import lru_cache
-from typing import Optional
 
 from analyzer.core.schema import Clause, Entity, Party, Sentence, SourceDocument
 from analyzer.nlp import components  # noqa: F401  (registers the components)
-from analyzer.nlp.components import COMPONENTS, KEYS, PARTY_RECORDS, REGIONS, span_hits
+from analyzer.nlp.components import COMPONENTS, PARTY_RECORDS, REGIONS, span_hits
 from analyzer.nlp.sentences import (
     BREAKS_KEY,
     TEXT_KEY,
@@ -23,8 +21,9 @@ from analyzer.nlp.sentences import (
     doc_sentences,
 )
 from analyzer.nlp.xrefs import clause_index, resolve
+from analyzer.structure.clause_index import ClauseIndex
 
-__all__ = ["NlpResult", "run_nlp", "document_title", "legal_nlp"]
+__all__ = ["NlpResult", "run_nlp", "legal_nlp"]
 
 
 @dataclass
@@ -69,34 +68,18 @@ def process(text: str, clauses: list[Clause]):
     return sdoc
 
 
-class _Innermost:
-    """Innermost clause containing a span (clauses nest properly)."""
-
-    def __init__(self, clauses: list[Clause]):
-        self.order = sorted(clauses, key=lambda c: (c.start, -c.end))
-        self.starts = [c.start for c in self.order]
-        self.by_id = {c.id: c for c in clauses}
-
-    def __call__(self, s: int, e: int) -> Optional[str]:
-        i = bisect.bisect_right(self.starts, s) - 1
-        c = self.order[i] if i >= 0 else None
-        while c is not None and not (c.start <= s and e <= c.end):
-            c = self.by_id.get(c.parent_id) if c.parent_id else None
-        return c.id if c else None
-
-
 def run_nlp(doc: SourceDocument, clauses: list[Clause]) -> NlpResult:
     """Sentences (with their innermost clause), parties and entities of ``doc``."""
     text = doc.text
     if not text.strip():
         return NlpResult()
     sdoc = process(text, clauses)
-    inner = _Innermost(clauses)
+    inner = ClauseIndex(clauses).innermost_id
     out = NlpResult()
     out.sentences = [Sentence(start=s, end=e, clause_id=inner(s, e)) for s, e in doc_sentences(sdoc)]
     clause_starts = {c.start for c in clauses}
     index = clause_index(clauses)
-    for key in KEYS.values():
+    for key in COMPONENTS:
         if key not in sdoc.spans:
             continue
         for hit in span_hits(sdoc, key):
@@ -110,16 +93,3 @@ def run_nlp(doc: SourceDocument, clauses: list[Clause]) -> NlpResult:
     for r in sdoc.user_data.get(PARTY_RECORDS, []):
         out.parties.append(Party(name=r["name"], role=r["role"], alias=r["alias"], start=r["start"], end=r["end"]))
     return out
-
-
-def document_title(doc: SourceDocument, clauses: list[Clause]) -> Optional[Entity]:
-    """The agreement's title ("EXCLUSIVE LICENSE AGREEMENT") as an Entity(type="document_name")."""
-    from analyzer.nlp.title import find_title
-
-    start = regions(doc.text, clauses)["preamble"][0]
-    hit = find_title(doc.text[start:])
-    if hit is None:
-        return None
-    s, e = hit.start + start, hit.end + start
-    return Entity(type="document_name", text=doc.text[s:e], start=s, end=e, value=hit.value,
-                  clause_id=_Innermost(clauses)(s, e))

@@ -99,7 +99,7 @@ def find_money(text: str) -> list[Hit]:
 def _percent_res() -> tuple:
     words = number_phrase()
     return (
-        re.compile(rf"(?<![\w.])(?P<n>\d+(?:\.\d+)?)\s?(?:%|percent\b|per\s?cent\b)", re.I),
+        re.compile(r"(?<![\w.])(?P<n>\d+(?:\.\d+)?)\s?(?:%|percent\b|per\s?cent\b)", re.I),
         re.compile(rf"\b(?P<w>{words}(?:\s+(?:and\s+)?(?:one[\s-]half|a\s+half))?)\s+(?:percent|per\s?cent)\b"
                    rf"(?:\s*\(\s*(?P<n>\d+(?:\.\d+)?)\s*%\s*\))?", re.I),
     )

@@ -30,18 +30,18 @@ from analyzer.nlp.xrefs import find_cross_references
 
 REGIONS = "legal_regions"
 PARTY_RECORDS = "legal_party_records"
-KEYS = {
-    "legal_document_name": "legal_document_name",
-    "legal_defined_terms": "legal_defined_terms",
-    "legal_term_uses": "legal_term_uses",
-    "legal_parties": "legal_parties",
-    "legal_dates": "legal_dates",
-    "legal_durations": "legal_durations",
-    "legal_money": "legal_money",
-    "legal_governing_law": "legal_governing_law",
-    "legal_cross_references": "legal_cross_references",
-}
-COMPONENTS = list(KEYS)
+# the components in pipeline order; each writes its spans to ``doc.spans[<its name>]``
+COMPONENTS = [
+    "legal_document_name",
+    "legal_defined_terms",
+    "legal_term_uses",
+    "legal_parties",
+    "legal_dates",
+    "legal_durations",
+    "legal_money",
+    "legal_governing_law",
+    "legal_cross_references",
+]
 
 
 def _preamble(doc: Doc) -> tuple[int, int]:
@@ -77,22 +77,22 @@ def legal_document_name(doc: Doc) -> Doc:
     start, _ = _preamble(doc)
     hit = find_title(doc_text(doc)[start:])
     hits = [Hit(hit.start + start, hit.end + start, hit.label, hit.value)] if hit else []
-    _spans(doc, KEYS["legal_document_name"], hits)
+    _spans(doc, "legal_document_name", hits)
     return doc
 
 
 @Language.component("legal_defined_terms", assigns=["doc.spans"])
 def legal_defined_terms(doc: Doc) -> Doc:
-    _spans(doc, KEYS["legal_defined_terms"], find_defined_terms(doc_text(doc)))
+    _spans(doc, "legal_defined_terms", find_defined_terms(doc_text(doc)))
     return doc
 
 
 @Language.component("legal_term_uses", assigns=["doc.spans"])
 def legal_term_uses(doc: Doc) -> Doc:
-    if KEYS["legal_defined_terms"] not in doc.spans:
+    if "legal_defined_terms" not in doc.spans:
         return doc
-    definitions = _hits(doc, KEYS["legal_defined_terms"])
-    _spans(doc, KEYS["legal_term_uses"], find_term_uses(doc_text(doc), definitions))
+    definitions = _hits(doc, "legal_defined_terms")
+    _spans(doc, "legal_term_uses", find_term_uses(doc_text(doc), definitions))
     return doc
 
 
@@ -100,11 +100,11 @@ def legal_term_uses(doc: Doc) -> Doc:
 def legal_parties(doc: Doc) -> Doc:
     """Party names (label "party") and their defined aliases ("party_alias"); kb_id is the role.
     ``doc.user_data["legal_party_records"]`` links each name to its alias and role."""
-    if KEYS["legal_defined_terms"] not in doc.spans:
+    if "legal_defined_terms" not in doc.spans:
         return doc
     text = doc_text(doc)
     start, end = _preamble(doc)
-    aliases = [(h.start, h.end) for h in _hits(doc, KEYS["legal_defined_terms"]) if start <= h.start < end]
+    aliases = [(h.start, h.end) for h in _hits(doc, "legal_defined_terms") if start <= h.start < end]
     found = find_parties(text, start, end, aliases)
     if len([p for p in found if p.name]) < 2:
         for s, e in doc.user_data.get(REGIONS, {}).get("signature", []):
@@ -126,7 +126,7 @@ def legal_parties(doc: Doc) -> Doc:
     if collective is not None:
         hits.append(Hit(collective[0], collective[1], "party_alias", "parties"))
     doc.user_data[PARTY_RECORDS] = records
-    _spans(doc, KEYS["legal_parties"], hits)
+    _spans(doc, "legal_parties", hits)
     return doc
 
 
@@ -159,32 +159,32 @@ def legal_dates(doc: Doc) -> Doc:
             else:
                 hits.append(Hit(h.start, h.end, role, h.value))
         first = first and not inside
-    _spans(doc, KEYS["legal_dates"], hits)
+    _spans(doc, "legal_dates", hits)
     return doc
 
 
 @Language.component("legal_durations", assigns=["doc.spans"])
 def legal_durations(doc: Doc) -> Doc:
-    _spans(doc, KEYS["legal_durations"], find_durations(doc_text(doc)))
+    _spans(doc, "legal_durations", find_durations(doc_text(doc)))
     return doc
 
 
 @Language.component("legal_money", assigns=["doc.spans"])
 def legal_money(doc: Doc) -> Doc:
     """Money (kb_id "USD 1500000") and percentages (kb_id "5%")."""
-    _spans(doc, KEYS["legal_money"], find_money(doc_text(doc)) + find_percents(doc_text(doc)))
+    _spans(doc, "legal_money", find_money(doc_text(doc)) + find_percents(doc_text(doc)))
     return doc
 
 
 @Language.component("legal_governing_law", assigns=["doc.spans"])
 def legal_governing_law(doc: Doc) -> Doc:
     """Governing law, forum ("jurisdiction") and arbitration rules / seat."""
-    _spans(doc, KEYS["legal_governing_law"], find_law(doc_text(doc)))
+    _spans(doc, "legal_governing_law", find_law(doc_text(doc)))
     return doc
 
 
 @Language.component("legal_cross_references", assigns=["doc.spans"])
 def legal_cross_references(doc: Doc) -> Doc:
     """References to parts of the agreement; kb_id is "section:7.2", "schedule:B"..."""
-    _spans(doc, KEYS["legal_cross_references"], find_cross_references(doc_text(doc)))
+    _spans(doc, "legal_cross_references", find_cross_references(doc_text(doc)))
     return doc

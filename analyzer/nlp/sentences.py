@@ -24,7 +24,8 @@ from spacy.language import Language
 from spacy.symbols import ORTH
 from spacy.tokens import Doc
 
-from analyzer.structure.clause_numbers import is_heading_like, parse_label
+from analyzer.core.headings import is_heading_like
+from analyzer.structure.clause_numbers import parse_label
 
 PATTERNS = Path(__file__).resolve().parent / "patterns"
 LEGAL_ABBREVIATIONS: list[str] = json.loads(

@@ -5,8 +5,8 @@ from __future__ import annotations
 import re
 from typing import Optional
 
+from analyzer.core.headings import is_heading_like
 from analyzer.nlp.resources import Hit
-from analyzer.structure.clause_numbers import is_heading_like
 
 _KIND = (r"AGREEMENT|CONTRACT|LICEN[CS]E|MEMORANDUM\s+OF\s+UNDERSTANDING|ADDENDUM|AMENDMENT|DEED|"
          r"TERMS\s+AND\s+CONDITIONS|ARRANGEMENT|INDENTURE|UNDERTAKING|PROTOCOL|CHARTER")
@@ -16,6 +16,8 @@ _KIND_RE = re.compile(rf"(?:{_KIND})(?:[ \t]+(?:NO\.|NUMBER)[ \t]*\d+)?(?![A-Za-
 _THIS = re.compile(r"\b(?:This|THIS|The|THE)\s+((?:[A-Z][\w&'’\-]*\s+){0,8}?(?:Agreement|Contract|License|Licence|"
                    r"Addendum|Amendment|Memorandum of Understanding))\b")
 _LINE = re.compile(r"[^\n]+")
+# the line just before a blank line (the title's first words when its last word stands alone)
+_BEFORE_BLANK = re.compile(r"(?:^|(?<=\n))(?P<line>[^\n]+)\n[ \t]*\n[ \t]*\Z")
 _SKIP = {"EXHIBIT", "EX", "CONFIDENTIAL", "REDACTED", "COPY", "EXECUTION", "VERSION", "FINAL", "DRAFT", "SCHEDULE",
          "ANNEX", "APPENDIX", "ATTACHMENT", "CERTAIN", "PORTIONS", "THE", "THIS", "AND", "OF", "TO"}
 
@@ -35,6 +37,8 @@ def find_title(text: str, limit: int = 3000) -> Optional[Hit]:
             words = words[1:]
         while s < e and text[s].isspace():
             s += 1
+        if _KIND_RE.fullmatch(text, s, e):
+            s = _wrapped_start(text, m.start(), s)
         phrase = text[s:e]
         if len(phrase.split()) > 12 or len(phrase) < 5:
             continue
@@ -49,3 +53,17 @@ def find_title(text: str, limit: int = 3000) -> Optional[Hit]:
     if m:
         return Hit(m.start(1), m.end(1), "document_name", m.group(1))
     return None
+
+
+def _wrapped_start(text: str, line_start: int, s: int) -> int:
+    """A title whose last word stands on a line of its own after a blank line ("RESEARCH AND
+    DEVELOPMENT COLLABORATION" / "AGREEMENT"): where the line of its other words starts, else ``s``."""
+    lo = max(0, line_start - 200)
+    m = _BEFORE_BLANK.search(text[lo:line_start])
+    if m is None:
+        return s
+    words = m.group("line").strip()
+    if not words.isupper() or not is_heading_like(words) or len(words.split()) > 10 \
+            or words.split()[0].rstrip(".:,") in _SKIP:
+        return s
+    return lo + m.start("line") + len(m.group("line")) - len(m.group("line").lstrip())

@@ -1,2 +1,3 @@
-"""Stage 1: the OOXML package (safe zip and XML reading), styles and list numbering, the body walker
-and the text map that ingest (reading) and redline (writing) share."""
+"""Stage 1: the OOXML package (``Package``: safe zip and XML reading; ``EditablePackage``: the same
+parts held in memory for rewriting), styles and list numbering, the body walker and the text map
+that ingest (reading) and redline (writing) share."""

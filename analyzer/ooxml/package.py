@@ -47,19 +47,34 @@ _OTHER_PACKAGES = (
 
 
 class Package:
-    """A validated DOCX zip: bounded part reads, hardened XML parsing, relationship lookup."""
+    """The parts of a DOCX package, read from a validated zip.
+
+    ``open_package`` builds one: bounded part reads, hardened XML parsing,
+    relationship lookup. ``has``/``read``/``xml`` give the package's parts;
+    ``read_member``/``member_xml`` always read the zip itself.
+    ``analyzer.ooxml.editable.EditablePackage`` extends this class for rewriting:
+    its parts are the ones a DOCX needs, held in memory and written back as a new zip.
+    """
 
     def __init__(self, zf: zipfile.ZipFile, name: str, main_part: str):
         self.zf = zf
         self.name = name
         self.main_part = main_part
-        self._names = set(zf.namelist())
+        self._members = set(zf.namelist())
         self._rels_cache: dict[str, dict[str, str]] = {}
 
     def has(self, part: str) -> bool:
-        return part in self._names
+        return part in self._members
 
     def read(self, part: str) -> bytes:
+        return self.read_member(part)
+
+    def xml(self, part: str) -> Optional[etree._Element]:
+        """Parsed root of ``part``, or None when the package lacks it."""
+        return self.member_xml(part)
+
+    def read_member(self, part: str) -> bytes:
+        """The bytes of the zip member ``part``; typed errors for a damaged or encrypted member."""
         try:
             # ZipExtFile never returns more than the declared (already checked) size.
             with self.zf.open(part) as fh:
@@ -71,11 +86,11 @@ class Package:
         except RuntimeError:  # zipfile: "File ... is encrypted, password required"
             raise Encrypted(self.name, f"{part} is a password-protected zip member") from None
 
-    def xml(self, part: str) -> Optional[etree._Element]:
-        """Parsed root of ``part``, or None when the package lacks it."""
-        if not self.has(part):
+    def member_xml(self, part: str) -> Optional[etree._Element]:
+        """Parsed root of the zip member ``part``, or None when the zip lacks it."""
+        if part not in self._members:
             return None
-        return parse_xml(self.read(part), self.name, part)
+        return parse_xml(self.read_member(part), self.name, part)
 
     def related(self, source_part: str, rel_suffix: str, default: Optional[str] = None) -> Optional[str]:
         """Target part of the first relationship of ``source_part`` whose type ends with ``rel_suffix``."""

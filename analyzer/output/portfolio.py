@@ -30,10 +30,13 @@ import io
 from pathlib import Path
 from typing import Iterable
 
-from analyzer.core.schema import Report
+from analyzer.core.schema import Report, Severity, Status
 from analyzer.core.taxonomy import ALL_CATEGORIES
 
-SEVERITIES = ["high", "medium", "low"]
+SEVERITIES = [s.value for s in Severity]
+STATUSES = [s.value for s in Status]
+# Rows without a report: nothing was found in them.
+_NO_REPORT = (Status.FAILURE, Status.SKIPPED)
 HEAD_COLUMNS = ["file", "status", "agreement_type", "confidence", "parties"]
 # The category id ``parties`` shares its name with the ``parties`` column (the party
 # names), so it has no column of its own: ``category_value(row, "parties")`` derives it.
@@ -47,10 +50,10 @@ COLOURS = {
     "missing": "F4B183",
     "risk": "E06666",
     "error": "9E9E9E",
-    "skipped": "D9D9D9",
-    "partial_success": "FFE699",
-    "success": "C6EFCE",
-    "failure": "E06666",
+    Status.SKIPPED.value: "D9D9D9",
+    Status.PARTIAL_SUCCESS.value: "FFE699",
+    Status.SUCCESS.value: "C6EFCE",
+    Status.FAILURE.value: "E06666",
 }
 
 
@@ -84,7 +87,7 @@ def csv_text(frame) -> str:
 def category_value(row: dict, category: str) -> str:
     """The heatmap cell of ``category`` in a summary row: present / missing / risk / ""."""
     if category in HEAD_COLUMNS:
-        return "present" if row.get(category) and row.get("status") not in ("failure", "skipped") else ""
+        return "present" if row.get(category) and row.get("status") not in _NO_REPORT else ""
     return row.get(category) or ""
 
 
@@ -120,8 +123,8 @@ def summarize(report: Report, source: str) -> dict:
     return row
 
 
-def _empty_row(source: str, status: str, reason: str) -> dict:
-    row: dict = {"file": source, "status": status, "agreement_type": "", "confidence": None, "parties": ""}
+def _empty_row(source: str, status: Status, reason: str) -> dict:
+    row: dict = {"file": source, "status": status.value, "agreement_type": "", "confidence": None, "parties": ""}
     row.update({c: "" for c in CATEGORY_COLUMNS})
     row.update({s: 0 for s in SEVERITIES})
     row["error"] = reason
@@ -130,12 +133,12 @@ def _empty_row(source: str, status: str, reason: str) -> dict:
 
 def error_row(source: str, reason: str) -> dict:
     """Row for a file that could not be analyzed (status ``failure``, ``error`` = reason)."""
-    return _empty_row(source, "failure", reason)
+    return _empty_row(source, Status.FAILURE, reason)
 
 
 def skipped_row(source: str, reason: str = "not a DOCX, PDF or TXT file") -> dict:
     """Row for a file that batch review did not try (status ``skipped``)."""
-    return _empty_row(source, "skipped", reason)
+    return _empty_row(source, Status.SKIPPED, reason)
 
 
 def portfolio_frame(rows: Iterable[dict]):
@@ -193,9 +196,9 @@ def _xlsx_bytes(frame) -> bytes:
     for value in ("present", "missing", "risk"):
         ws.conditional_formatting.add(cats, CellIsRule(operator="equal", formula=[f'"{value}"'], fill=fill(value)))
     status = rng("status", "status")
-    for value in ("success", "partial_success", "failure", "skipped"):
+    for value in STATUSES:
         ws.conditional_formatting.add(status, CellIsRule(operator="equal", formula=[f'"{value}"'], fill=fill(value)))
-    high = rng("high", "high")
+    high = rng(Severity.HIGH.value, Severity.HIGH.value)
     ws.conditional_formatting.add(high, CellIsRule(operator="greaterThan", formula=["0"], fill=fill("risk")))
     for i, name in enumerate(cols, start=1):
         letter = get_column_letter(i)
@@ -236,7 +239,7 @@ def heatmap_html(rows: Iterable[dict], title: str = "Portfolio review") -> str:
     esc = _html.escape
     rows = list(rows)
     css_cells = "".join(f".heatmap td.{k},.legend .{k}{{background:#{v}}}" for k, v in COLOURS.items())
-    counts = {s: sum(1 for r in rows if r.get("status") == s) for s in ("success", "partial_success", "failure", "skipped")}
+    counts = {s: sum(1 for r in rows if r.get("status") == s) for s in STATUSES}
     parts = [
         "<!doctype html><html><head><meta charset='utf-8'>",
         f"<title>{esc(title)}</title><style>{_CSS}{css_cells}</style></head><body>",
@@ -250,8 +253,8 @@ def heatmap_html(rows: Iterable[dict], title: str = "Portfolio review") -> str:
     for r in rows:
         name = esc(str(r.get("file", "")))
         status = r.get("status", "")
-        if status in ("failure", "skipped"):
-            cls = "error" if status == "failure" else "skipped"
+        if status in _NO_REPORT:
+            cls = "error" if status == Status.FAILURE else Status.SKIPPED.value
             parts.append(f"<tr><td class='f' title='{name}'>{name}</td><td class='n'>{esc(status)}</td>"
                          f"<td class='err {cls}' colspan='{len(ALL_CATEGORIES) + 3}'>{esc(str(r.get('error', '')))}</td></tr>")
             continue

@@ -12,9 +12,7 @@ import html as _html
 import re
 from collections import Counter, defaultdict
 
-from analyzer.core.schema import Report
-
-SEVERITY_ORDER = {"high": 0, "medium": 1, "low": 2}
+from analyzer.core.schema import Report, Severity
 
 
 def render(report: Report, fmt: str = "json") -> str:
@@ -91,9 +89,9 @@ def to_markdown(report: Report) -> str:
     if report.findings:
         counts = Counter(f.severity for f in report.findings)
         lines += ["## Executive summary", "",
-                  f"{len(report.findings)} finding(s): " + ", ".join(f"{counts.get(s, 0)} {s}" for s in SEVERITY_ORDER), ""]
+                  f"{len(report.findings)} finding(s): " + ", ".join(f"{counts.get(s, 0)} {s}" for s in Severity), ""]
         lines += ["## Findings by severity", ""]
-        for f in sorted(report.findings, key=lambda f: (SEVERITY_ORDER[f.severity], f.category)):
+        for f in sorted(report.findings, key=lambda f: (f.severity.rank, f.category)):
             lines.append(f"### \\[{md(f.severity.upper())}\\] {md(f.kind)}: {md(f.category)}")
             lines.append("")
             lines.append(md(f.message))
@@ -143,8 +141,8 @@ def to_html(report: Report) -> str:
     if report.findings:
         counts = Counter(f.severity for f in report.findings)
         parts.append("<h2>Executive summary</h2><p>" + f"{len(report.findings)} finding(s): "
-                     + ", ".join(f"{counts.get(s, 0)} {s}" for s in SEVERITY_ORDER) + "</p><h2>Findings by severity</h2>")
-        for f in sorted(report.findings, key=lambda f: (SEVERITY_ORDER[f.severity], f.category)):
+                     + ", ".join(f"{counts.get(s, 0)} {s}" for s in Severity) + "</p><h2>Findings by severity</h2>")
+        for f in sorted(report.findings, key=lambda f: (f.severity.rank, f.category)):
             parts.append(f"<div class='finding {f.severity}'><h3>[{f.severity.upper()}] {esc(f.kind)}: {esc(f.category)}</h3><p>{esc(f.message)}</p>")
             if f.rationale:
                 parts.append(f"<p><i>Why it matters:</i> {esc(f.rationale)}</p>")

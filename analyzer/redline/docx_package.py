@@ -1,8 +1,11 @@
-"""Package plumbing for the redline writer: parts, comments, settings, new paragraphs.
+"""The document the redline writer edits: its parts, comments, settings, new paragraphs.
 
-``open_docx`` reads an existing package (validated by the DOCX parser's safety
-checks); ``clean_docx`` builds a plain DOCX from a PDF/TXT report, one
+``open_docx`` reads an existing package (validated by the same safety checks as
+the DOCX parser); ``clean_docx`` builds a plain DOCX from a PDF/TXT report, one
 paragraph per line, with an offset map that indexes ``Report.text`` directly.
+Either way the parts live in an ``analyzer.ooxml.editable.EditablePackage``;
+``RedlineDocument`` holds the parsed main part, styles, numbering and comments
+from it. ``verify_docx`` reads a written package back with ``analyzer.ingest.parse``.
 """
 
 from __future__ import annotations
@@ -26,24 +29,21 @@ from analyzer.core.errors import (
     one_line,
 )
 from analyzer.core.schema import Report
-from analyzer.ingest import Limits
+from analyzer.core.settings import Limits
+from analyzer.ooxml.editable import EditablePackage
 from analyzer.ooxml.numbering import Styles, wattr
 from analyzer.ooxml.package import open_package
 from analyzer.ooxml.text_map import (
-    RELS_CONTENT_TYPE,
     ParaSpan,
     Segment,
     TextMap,
     W,
-    ZipParts,
     make_run,
     numbering_indent,
-    rels_part_of,
     revision,
 )
+from analyzer.structure.headings import HeadingIndex
 
-REL_NS = "http://schemas.openxmlformats.org/package/2006/relationships"
-OFFICE_REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
 _CT_WML = "application/vnd.openxmlformats-officedocument.wordprocessingml"
 # Children of w:pPr in schema order (CT_PPrBase, then rPr, sectPr, pPrChange).
 _PPR_ORDER = ["pStyle", "keepNext", "keepLines", "pageBreakBefore", "framePr", "widowControl", "numPr",
@@ -67,26 +67,27 @@ _DROP_FROM_RPR = {"b", "bCs", "rStyle", "vanish", "specVanish", "webHidden", "in
 _TEXT_PIECE = re.compile(r"\t|[^\t\x00-\x1f\x7f\ud800-\udfff\ufffe\uffff]+")
 
 
-class Package:
-    """An editable DOCX: parsed main part, styles, numbering and comments, plus the zip parts.
+class RedlineDocument:
+    """The document being redlined: parsed main part, styles, numbering and comments of ``package``.
 
     ``read`` loads the styles and numbering parts, which are only read (by
-    default from ``parts``; ``open_docx`` reads them exactly as the DOCX parser
-    does, so the offset map matches the parsed text).
+    default from ``package``; ``open_docx`` reads them exactly as the DOCX parser
+    does, so the offset map matches the parsed text). Edits go into the trees of
+    ``package``, which ``to_bytes`` writes.
     """
 
-    def __init__(self, parts: ZipParts, main: str, related: dict[str, Optional[str]],
+    def __init__(self, package: EditablePackage, related: dict[str, Optional[str]],
                  read: Optional[Callable[[str], Optional[etree._Element]]] = None):
-        read = read or parts.xml
-        self.parts = parts
-        self.main = main
-        self.document = parts.xml(main)
+        read = read or package.xml
+        self.package = package
+        self.main = package.main_part
+        self.document = package.xml(self.main)
         self.body = self.document.find(W + "body")
         self.styles = read(related["styles"]) if related.get("styles") else None
         self.numbering = read(related["numbering"]) if related.get("numbering") else None
-        self.comments_part = related.get("comments") if parts.has(related.get("comments") or "") else None
-        self.comments = parts.xml(self.comments_part) if self.comments_part else None
-        self.settings_part = related.get("settings") if parts.has(related.get("settings") or "") else None
+        self.comments_part = related.get("comments") if package.has(related.get("comments") or "") else None
+        self.comments = package.xml(self.comments_part) if self.comments_part else None
+        self.settings_part = related.get("settings") if package.has(related.get("settings") or "") else None
         self._style_obj = Styles(self.styles)
 
     def has_style(self, style_id: str) -> bool:
@@ -96,40 +97,22 @@ class Package:
         return self._style_obj
 
     def to_bytes(self) -> bytes:
-        return self.parts.to_bytes()
-
-    # ------------------------------------------------------------ relationships
-    def rels_name(self) -> str:
-        return rels_part_of(self.main)
-
-    def add_part(self, name: str, root: etree._Element, rel_type: str, content_type: str) -> None:
-        rels_name = self.rels_name()
-        rels = self.parts.xml(rels_name)
-        if rels is None:
-            rels = etree.Element(f"{{{REL_NS}}}Relationships", nsmap={None: REL_NS})
-            self.parts.put_xml(rels_name, rels, RELS_CONTENT_TYPE)
-        used = {r.get("Id") for r in rels}
-        n = 1
-        while f"rIdCA{n}" in used:
-            n += 1
-        rel = etree.SubElement(rels, f"{{{REL_NS}}}Relationship")
-        rel.set("Id", f"rIdCA{n}")
-        rel.set("Type", f"{OFFICE_REL}/{rel_type}")
-        rel.set("Target", posixpath.relpath(name, posixpath.dirname(self.main)))
-        self.parts.put_xml(name, root, content_type)
+        return self.package.to_bytes()
 
 
-def open_docx(data: bytes, name: str) -> Package:
+def open_docx(data: bytes, name: str) -> RedlineDocument:
     """Validate the package (typed errors for bad input) and load the parts we edit.
 
-    Only the parts a DOCX needs are kept, without DTDs or macros (``ZipParts``).
+    Only the parts a DOCX needs are kept, without DTDs or macros (``EditablePackage``).
+    The related parts are found as the DOCX parser finds them, in the package as read.
     """
-    safe = open_package(data, name, Limits.from_env())
-    main = safe.main_part
-    related = {k: safe.related(main, "/" + k, posixpath.join(posixpath.dirname(main), k + ".xml"))
+    source = open_package(data, name, Limits.from_env())
+    main = source.main_part
+    related = {k: source.related(main, "/" + k, posixpath.join(posixpath.dirname(main), k + ".xml"))
                for k in ("styles", "numbering", "comments", "settings")}
-    parts = ZipParts(safe)
-    return Package(parts, main, related, read=lambda part: parts.xml(part) if parts.has(part) else safe.xml(part))
+    package = EditablePackage(source)
+    return RedlineDocument(package, related,
+                           read=lambda part: package.xml(part) if package.has(part) else package.member_xml(part))
 
 
 def verify_docx(data: bytes, name: str) -> None:
@@ -141,7 +124,7 @@ def verify_docx(data: bytes, name: str) -> None:
     """
     import docx
 
-    from analyzer.ingest.docx import parse_docx
+    from analyzer.ingest import parse
 
     try:
         docx.Document(io.BytesIO(data))
@@ -153,7 +136,7 @@ def verify_docx(data: bytes, name: str) -> None:
     limits = dataclasses.replace(Limits.from_env(), max_unzipped_bytes=max(len(data) * 1100, 1 << 20),
                                  max_zip_ratio=1100)
     try:
-        parse_docx(data, name=name, sha256="", limits=limits)
+        parse(data, filename=name, limits=limits)
     except (NoText, EmptyDocument, TooLarge):
         pass
     except DocumentError as exc:
@@ -161,10 +144,10 @@ def verify_docx(data: bytes, name: str) -> None:
                             f"({one_line(exc.detail or exc.reason)})") from None
 
 
-def _free_name(pkg: Package, stem: str) -> str:
+def _free_name(pkg: RedlineDocument, stem: str) -> str:
     """``stem.xml`` next to the main part, numbered when a kept part already has that name."""
     folder = posixpath.dirname(pkg.main)
-    taken = {n.lower() for n in (*pkg.parts.trees, *pkg.parts.data)}
+    taken = {n.lower() for n in (*pkg.package.trees, *pkg.package.data)}
     name, n = posixpath.join(folder, f"{stem}.xml"), 1
     while name.lower() in taken:
         n += 1
@@ -172,22 +155,22 @@ def _free_name(pkg: Package, stem: str) -> str:
     return name
 
 
-def ensure_comments_part(pkg: Package) -> etree._Element:
+def ensure_comments_part(pkg: RedlineDocument) -> etree._Element:
     if pkg.comments is None:
         pkg.comments = etree.Element(W + "comments", nsmap={"w": W[1:-1]})
         pkg.comments_part = _free_name(pkg, "comments")
-        pkg.add_part(pkg.comments_part, pkg.comments, "comments", f"{_CT_WML}.comments+xml")
+        pkg.package.add_part(pkg.comments_part, pkg.comments, "comments", f"{_CT_WML}.comments+xml")
     return pkg.comments
 
 
-def ensure_track_revisions(pkg: Package) -> None:
+def ensure_track_revisions(pkg: RedlineDocument) -> None:
     """Switch on Track Changes so further edits in Word are tracked too."""
-    if pkg.settings_part and pkg.parts.has(pkg.settings_part):
-        settings = pkg.parts.xml(pkg.settings_part)
+    if pkg.settings_part and pkg.package.has(pkg.settings_part):
+        settings = pkg.package.xml(pkg.settings_part)
     else:
         settings = etree.Element(W + "settings", nsmap={"w": W[1:-1]})
         pkg.settings_part = _free_name(pkg, "settings")
-        pkg.add_part(pkg.settings_part, settings, "settings", f"{_CT_WML}.settings+xml")
+        pkg.package.add_part(pkg.settings_part, settings, "settings", f"{_CT_WML}.settings+xml")
     if settings.find(W + "trackRevisions") is not None:
         return
     track = etree.Element(W + "trackRevisions")
@@ -214,7 +197,7 @@ def _set_ordered(ppr: etree._Element, child: etree._Element) -> None:
     ppr.append(child)
 
 
-def new_paragraph(pkg: Package, template: Optional[etree._Element], text: str, next_id, author: str,
+def new_paragraph(pkg: RedlineDocument, template: Optional[etree._Element], text: str, next_id, author: str,
                   date: str) -> etree._Element:
     """A paragraph whose mark and text are tracked insertions, formatted like ``template``.
 
@@ -277,23 +260,22 @@ def _template_rpr(p: etree._Element) -> Optional[etree._Element]:
 
 # --------------------------------------------------------------------------- PDF / TXT
 
-def clean_docx(report: Report) -> tuple[Package, TextMap]:
+def clean_docx(report: Report) -> tuple[RedlineDocument, TextMap]:
     """A plain DOCX of ``report.text`` (one paragraph per non-blank line) and its offset map."""
     import docx
 
     buf = io.BytesIO()
     docx.Document().save(buf)
-    parts = ZipParts.from_bytes(buf.getvalue(), "<blank document>")
-    main = parts.main
-    related = {k: f"word/{k}.xml" if parts.has(f"word/{k}.xml") else None
+    package = EditablePackage.from_bytes(buf.getvalue(), "<blank document>", Limits.from_env())
+    related = {k: f"word/{k}.xml" if package.has(f"word/{k}.xml") else None
                for k in ("styles", "numbering", "comments", "settings")}
-    pkg = Package(parts, main, related)
+    pkg = RedlineDocument(package, related)
     body = pkg.body
     for child in list(body):
         if child.tag != W + "sectPr":
             body.remove(child)
     sect = body.find(W + "sectPr")
-    headings = _heading_lines(report)
+    headings = HeadingIndex(report.text, report.clauses).heading_line_starts(report.blocks)
     segments, paragraphs = [], []
     pos = 0
     for line in report.text.split("\n"):
@@ -322,25 +304,3 @@ def _bold_rpr() -> etree._Element:
     rpr = etree.Element(W + "rPr")
     etree.SubElement(rpr, W + "b")
     return rpr
-
-
-def _heading_lines(report: Report) -> set[int]:
-    """Offsets of the line starts that hold a heading (heading blocks, clause headings on their own line)."""
-    text = report.text
-    out: set[int] = set()
-
-    def line_start(offset: int) -> int:
-        return text.rfind("\n", 0, offset) + 1
-
-    for b in report.blocks:
-        if b.kind == "heading":
-            out.add(line_start(b.start))
-    for c in report.clauses:
-        if not c.heading:
-            continue
-        ls = line_start(c.start)
-        le = text.find("\n", c.start)
-        line = text[ls:le if le >= 0 else len(text)].strip()
-        if c.heading.lower() in line.lower() and len(line) <= len(c.heading) + len(c.number or "") + 4:
-            out.add(ls)
-    return out

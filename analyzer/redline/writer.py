@@ -17,10 +17,11 @@ rationale, rule). ``w:trackRevisions`` is switched on.
 
 DOCX input is edited in place: styles, numbering, headers, earlier tracked
 changes and comments are kept as they are. Only the parts a DOCX needs are
-written (no macros, no stray members, no DTDs; see ``ooxml.ZipParts``), and the
-result must open again in python-docx and in the DOCX parser before it is
-returned or written. PDF and TXT input first become a
-plain DOCX with one paragraph per line of the report text (headings in bold).
+written (no macros, no stray members, no DTDs; see
+``analyzer.ooxml.editable.EditablePackage``), and the result must open again in
+python-docx and in the DOCX parser before it is returned or written. PDF and
+TXT input first become a plain DOCX with one paragraph per line of the report
+text (headings in bold).
 """
 
 from __future__ import annotations
@@ -35,8 +36,10 @@ from lxml import etree
 
 from analyzer.core.errors import AnalyzerError, escape_name
 from analyzer.core.files import write_bytes
+from analyzer.core.headings import is_signature_heading
 from analyzer.core.schema import Finding, Format, Report
-from analyzer.ingest import Limits, read_regular
+from analyzer.core.settings import Limits
+from analyzer.ingest import read_regular
 from analyzer.ooxml.text_map import (
     TextMap,
     W,
@@ -49,7 +52,7 @@ from analyzer.ooxml.text_map import (
     wrap_deleted,
 )
 from analyzer.redline.docx_package import (
-    Package,
+    RedlineDocument,
     clean_docx,
     ensure_comments_part,
     ensure_track_revisions,
@@ -57,11 +60,11 @@ from analyzer.redline.docx_package import (
     open_docx,
     verify_docx,
 )
+from analyzer.structure.clause_index import ClauseIndex
 
 AUTHOR = "Clause Analyzer"
 INITIALS = "CA"
 _SIGNATURE = re.compile(r"^[ \t]*(IN WITNESS WHEREOF|Signed (for|by|on behalf)|Executed (as|by))", re.I | re.M)
-_SIGNATURE_HEADING = re.compile(r"^\s*(signatures?|execution( page)?|signature page)\s*$", re.I)
 
 
 @dataclass
@@ -152,7 +155,7 @@ def collect_changes(report: Report, accepted: Optional[set[str]] = None,
 
 # --------------------------------------------------------------------------- applying
 
-def _apply(pkg: Package, tm: TextMap, report: Report, changes: list[Change], ids: _Ids, date: str) -> int:
+def _apply(pkg: RedlineDocument, tm: TextMap, report: Report, changes: list[Change], ids: _Ids, date: str) -> int:
     ctx = _Ctx(pkg, ids, date)
     applied = 0
     spans = sorted((c for c in changes if c.action != "insert"), key=lambda c: (c.start, c.end))
@@ -164,14 +167,15 @@ def _apply(pkg: Package, tm: TextMap, report: Report, changes: list[Change], ids
     for c in reversed(kept):  # from the end, so earlier offsets stay valid while runs are cut
         applied += _apply_span(ctx, tm, c)
     after_anchor: dict[int, etree._Element] = {}
+    clauses = ClauseIndex(report.clauses)
     for c in changes:
         if c.action == "insert":
-            applied += _apply_insert(ctx, tm, report, c, after_anchor)
+            applied += _apply_insert(ctx, tm, report, clauses, c, after_anchor)
     return applied
 
 
 class _Ctx:
-    def __init__(self, pkg: Package, ids: _Ids, date: str):
+    def __init__(self, pkg: RedlineDocument, ids: _Ids, date: str):
         self.pkg, self.ids, self.date = pkg, ids, date
 
     def comment(self, finding: Finding, first: etree._Element, last: etree._Element) -> None:
@@ -219,10 +223,10 @@ def _apply_span(ctx: _Ctx, tm: TextMap, c: Change) -> int:
     return 1
 
 
-def _apply_insert(ctx: _Ctx, tm: TextMap, report: Report, c: Change,
+def _apply_insert(ctx: _Ctx, tm: TextMap, report: Report, clauses: ClauseIndex, c: Change,
                   after_anchor: dict[int, etree._Element]) -> int:
     paras = [p.strip() for p in c.text.split("\n") if p.strip()]
-    anchor, before = _insert_anchor(tm, report, c.after_clause_id, ctx.pkg.body)
+    anchor, before = _insert_anchor(tm, report, clauses, c.after_clause_id, ctx.pkg.body)
     if c.after_clause_id and anchor is None:
         return 0  # unknown clause: do not guess a place
     template = anchor if anchor is not None and anchor.tag == W + "p" else None
@@ -242,21 +246,23 @@ def _apply_insert(ctx: _Ctx, tm: TextMap, report: Report, c: Change,
     return 1
 
 
-def _insert_anchor(tm: TextMap, report: Report, clause_id: Optional[str], body: etree._Element):
-    """(element to insert after, element to insert before): exactly one is set."""
+def _insert_anchor(tm: TextMap, report: Report, clauses: ClauseIndex, clause_id: Optional[str],
+                   body: etree._Element):
+    """(element to insert after, element to insert before): exactly one is set. After the last
+    paragraph of ``clause_id``; without a clause, before the signature block or at the body's end."""
     if clause_id:
-        clause = next((cl for cl in report.clauses if cl.id == clause_id), None)
+        clause = clauses.get(clause_id)
         if clause is None:
             return None, None
         end = clause.start + len(report.text[clause.start:clause.end].rstrip())
         ps = tm.paragraph_at(max(clause.start, end - 1))
         return (_body_child(ps.p, body) if ps else None), None
-    sig = _signature_offset(report)
+    sig = _signature_offset(report.text, clauses)
     if sig is not None:
         ps = tm.paragraph_at(sig)
         if ps is not None:
             i = tm.paragraphs.index(ps)
-            if i > 0 and _SIGNATURE_HEADING.match(tm.text[tm.paragraphs[i - 1].start:tm.paragraphs[i - 1].end]):
+            if i > 0 and is_signature_heading(tm.text[tm.paragraphs[i - 1].start:tm.paragraphs[i - 1].end]):
                 ps = tm.paragraphs[i - 1]
             return None, _body_child(ps.p, body)
     sect = body.find(W + "sectPr")
@@ -265,11 +271,11 @@ def _insert_anchor(tm: TextMap, report: Report, clause_id: Optional[str], body: 
     return (body[-1] if len(body) else None), None
 
 
-def _signature_offset(report: Report) -> Optional[int]:
-    sig = next((cl for cl in report.clauses if cl.kind == "signature"), None)
+def _signature_offset(text: str, clauses: ClauseIndex) -> Optional[int]:
+    sig = clauses.first_of_kind("signature")
     if sig is not None:
         return sig.start
-    m = _SIGNATURE.search(report.text)
+    m = _SIGNATURE.search(text)
     return m.start() if m else None
 
 

@@ -16,16 +16,16 @@ Findings come out in playbook order with deterministic ids.
 
 from __future__ import annotations
 
-import re
-from typing import Optional
+from typing import Iterable, Optional
 
-from analyzer.classify.units import Covered, SpanIndex
 from analyzer.core.errors import PlaybookError
+from analyzer.core.headings import is_run_in_heading
 from analyzer.core.schema import Finding, Report, Span, Suggestion, make_id
+from analyzer.core.span_index import Covered, SpanIndex
 from analyzer.review.attributes import Attributes, document_context, extract_attributes
 from analyzer.review.placeholders import fill, placeholder_values
 from analyzer.review.playbook import Check, Playbook, Rule
-from analyzer.review.presence import PresenceIndex, Unit
+from analyzer.review.presence import SIGNALS, PresenceIndex, Unit
 
 _END_KINDS = ("signature", "schedule")
 _SKIP_KINDS = ("preamble", "recitals", "definitions", "definition", "signature", "schedule")
@@ -64,12 +64,12 @@ def evaluate(check: Check, attrs: Attributes) -> bool:
     raise ValueError(op)
 
 
-_RUN_IN_TITLE = re.compile(r"^[A-Z][\w'&-]*(?: (?:[A-Za-z][\w'&-]*|of|and|on|for)){0,5}\. (?=[A-Z(\"“])")
-
-
 def _without_title(text: Optional[str]) -> Optional[str]:
     """Language for a replacement: the run-in title ("Licence grant. ") is for inserted clauses only."""
-    return _RUN_IN_TITLE.sub("", text, count=1) if text else text
+    stop = text.find(". ") if text else -1
+    if stop > 0 and is_run_in_heading(text[:stop], text[stop + 2:]):
+        return text[stop + 2:].lstrip(" ")
+    return text
 
 
 def _snippet(text: str, s: int, e: int) -> str:
@@ -77,27 +77,17 @@ def _snippet(text: str, s: int, e: int) -> str:
     return t if len(t) <= SNIPPET else t[: SNIPPET - 1].rstrip() + "…"
 
 
-def _top_level(clause_id: Optional[str], by_id: dict) -> Optional[str]:
-    """The top-level clause (article or section) that holds ``clause_id``."""
-    c = by_id.get(clause_id) if clause_id else None
-    seen = set()
-    while c is not None and c.parent_id in by_id and c.id not in seen:
-        seen.add(c.id)
-        c = by_id[c.parent_id]
-    return c.id if c is not None else None
-
-
 def insertion_point(report: Report, index: PresenceIndex, after: list[str]) -> Optional[str]:
     """Clause to insert after: the last clause of a related category, else the last body clause
     before the signature block or schedules."""
-    by_id = {c.id: c for c in report.clauses}
+    by_id = index.by_id
     related = [u for u in (index.evidence_any(after) if after else []) if u.clause_id]
     for source in ("label", "heading", "phrase"):
-        tops = [_top_level(u.clause_id, by_id) for u in related if u.source == source]
+        tops = [index.clause_index.top_level(u.clause_id) for u in related if u.source == source]
         # A related clause only anchors the insertion inside the operative body.
-        tops = [t for t in tops if t in by_id and by_id[t].kind not in _SKIP_KINDS]
+        tops = [t for t in tops if t is not None and t.kind not in _SKIP_KINDS]
         if tops:
-            return tops[0]
+            return tops[0].id
     clauses = sorted(report.clauses, key=lambda c: (c.start, -c.end))
     stop = next((c.start for c in clauses if c.kind in _END_KINDS), None)
     body = [c for c in clauses if c.kind not in _SKIP_KINDS and (stop is None or c.start < stop)]
@@ -108,11 +98,11 @@ def insertion_point(report: Report, index: PresenceIndex, after: list[str]) -> O
 
 
 class _Comparer:
-    def __init__(self, report: Report, playbook: Playbook, perspective: str):
+    def __init__(self, report: Report, playbook: Playbook, perspective: str, signals: Iterable[str] = SIGNALS):
         self.report, self.playbook, self.perspective = report, playbook, perspective
         self.text = report.text
         self.sha = report.document.sha256
-        self.index = PresenceIndex(report)
+        self.index = PresenceIndex(report, signals)
         self.values = placeholder_values(report, playbook.defaults)
         self.ctx = document_context(report.text, report.entities, report.parties)
         self.source: dict[str, str] = {}  # finding id -> how its evidence was found
@@ -235,7 +225,6 @@ class _Comparer:
 
 _SOURCE_RANK = {"label": 0, "heading": 1, "phrase": 2}
 _KIND_RANK = {"risk": 0, "deviation": 1, "missing": 2}
-_SEVERITY_RANK = {"high": 0, "medium": 1, "low": 2}
 
 
 def _one_edit_per_span(findings: list[Finding], source: dict[str, str]) -> list[Finding]:
@@ -246,7 +235,7 @@ def _one_edit_per_span(findings: list[Finding], source: dict[str, str]) -> list[
         sug = f.suggestion
         if sug is None or sug.action == "insert":
             continue
-        rank = (_SOURCE_RANK.get(source.get(f.id, "phrase"), 2), _KIND_RANK[f.kind], _SEVERITY_RANK[f.severity], i)
+        rank = (_SOURCE_RANK.get(source.get(f.id, "phrase"), 2), _KIND_RANK[f.kind], f.severity.rank, i)
         key = (sug.start, sug.end)
         if key not in best or rank < best[key][0]:
             best[key] = (rank, i)
@@ -255,16 +244,14 @@ def _one_edit_per_span(findings: list[Finding], source: dict[str, str]) -> list[
             else f.model_copy(update={"suggestion": None}) for i, f in enumerate(findings)]
 
 
-def compare(report: Report, playbook: Playbook, perspective: Optional[str] = None) -> list[Finding]:
-    """Findings for ``report`` against ``playbook`` from ``perspective`` (default: the playbook's)."""
+def compare(report: Report, playbook: Playbook, perspective: Optional[str] = None,
+            signals: Iterable[str] = SIGNALS) -> list[Finding]:
+    """Findings for ``report`` against ``playbook`` from ``perspective`` (default: the playbook's).
+    ``signals`` are the presence signals that can show a clause (default: all of them; see
+    ``analyzer.review.presence``)."""
     perspective = perspective or playbook.default_perspective
     if perspective not in playbook.perspectives:
         raise PlaybookError(playbook.id, [f"[perspective] '{perspective}' is not a perspective of this playbook "
                                           f"({', '.join(playbook.perspectives)})"])
-    return _Comparer(report, playbook, perspective).run()
-
-
-def missing_categories(findings: list[Finding]) -> list[str]:
-    """Categories reported missing (for evaluation)."""
-    return sorted({f.category for f in findings if f.kind == "missing"})
+    return _Comparer(report, playbook, perspective, signals).run()
 

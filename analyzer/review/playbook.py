@@ -16,7 +16,7 @@ Limits: a playbook or rule-set file is a regular file of at most
 ``MAX_PLAYBOOK_BYTES``; its YAML nests at most ``MAX_YAML_DEPTH`` levels and
 holds at most ``MAX_YAML_NODES`` nodes (aliases expanded); a playbook includes
 at most ``MAX_INCLUDES`` rule sets, each named by a plain file name and found in
-the playbook's own folder or the clause library (``LIBRARY_DIR``); an uploaded
+the playbook's own folder or the clause library (``library_dir()``); an uploaded
 playbook includes from the clause library only. Error messages quote at most a
 short, escaped excerpt of the playbook itself and nothing of an included file.
 """
@@ -44,14 +44,13 @@ from pydantic import (
 )
 
 from analyzer.core.errors import PlaybookError
+from analyzer.core.schema import Severity
 from analyzer.core.settings import library_dir
 from analyzer.core.taxonomy import ALL_CATEGORIES
 from analyzer.review.attributes import ATTRIBUTE_NAMES, allowed_values
 from analyzer.review.placeholders import PLACEHOLDERS
 
 PLAYBOOK_SCHEMA_VERSION = "1"
-LIBRARY_DIR = library_dir()
-SCHEMA_PATH = LIBRARY_DIR / "schema.json"
 
 MAX_PLAYBOOK_BYTES = 1024 * 1024  # per playbook or rule-set file, uploads included
 MAX_YAML_DEPTH = 50  # nested mappings/sequences
@@ -103,7 +102,6 @@ def _check_template(value: Optional[str]) -> Optional[str]:
 Category = Annotated[str, AfterValidator(_check_category), Field(json_schema_extra={"enum": ALL_CATEGORIES})]
 AttributeName = Annotated[str, AfterValidator(_check_attribute), Field(json_schema_extra={"enum": sorted(ATTRIBUTE_NAMES)})]
 Template = Annotated[Optional[str], AfterValidator(_check_template)]
-Severity = Literal["high", "medium", "low"]
 Requirement = Literal["required", "recommended", "must_not_have"]
 Perspective = Literal["licensor", "licensee", "partner", "neutral"]
 def _op_from_yaml(v):
@@ -270,9 +268,25 @@ def json_schema_text() -> str:
     return json.dumps(json_schema(), indent=2, sort_keys=True) + "\n"
 
 
-def write_schema(path: Path = SCHEMA_PATH) -> Path:
+def schema_path() -> Path:
+    """The clause library's ``schema.json``."""
+    return library_dir() / "schema.json"
+
+
+def write_schema(path: Optional[Path] = None) -> Path:
+    """Write the JSON schema to ``path`` (default: the clause library's ``schema.json``)."""
+    path = Path(path) if path is not None else schema_path()
     path.write_text(json_schema_text(), encoding="utf-8")
     return path
+
+
+def __getattr__(name: str):
+    """``LIBRARY_DIR`` and ``SCHEMA_PATH``, looked up in the settings when they are asked for."""
+    if name == "LIBRARY_DIR":
+        return library_dir()
+    if name == "SCHEMA_PATH":
+        return schema_path()
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 _FIELD_NAMES = frozenset().union(*(m.model_fields for m in (Condition, Check, RuleOverride, Rule, RuleSet, Playbook)))
@@ -487,7 +501,7 @@ def _include_path(name: str, folders: list[Path]) -> Path:
             raise _FileProblem("a link that resolves outside the playbook's folder and the clause library")
         return real
     try:
-        library = Path(LIBRARY_DIR).resolve()
+        library = library_dir().resolve()
     except (OSError, RuntimeError):
         library = None
     if roots == [library]:
@@ -562,7 +576,7 @@ def load_playbook(path: Union[str, Path], *, include_dirs: Optional[Iterable[Uni
     pb = _validate_file(path)
     if isinstance(pb, RuleSet):
         raise PlaybookError(path, ["[kind] this is a rule set; include it from a playbook"])
-    folders = [path.absolute().parent, Path(LIBRARY_DIR)] if include_dirs is None else [Path(d) for d in include_dirs]
+    folders = [path.absolute().parent, library_dir()] if include_dirs is None else [Path(d) for d in include_dirs]
     return _build(pb, path, folders)
 
 
@@ -579,13 +593,13 @@ def load_playbook_bytes(data: bytes, name: str) -> Playbook:
     pb = _validate(parsed, source)
     if isinstance(pb, RuleSet):
         raise PlaybookError(source, ["[kind] this is a rule set; include it from a playbook"])
-    return _build(pb, source, [Path(LIBRARY_DIR)])
+    return _build(pb, source, [library_dir()])
 
 
-def list_playbooks(directory: Path = LIBRARY_DIR) -> list[dict]:
+def list_playbooks(directory: Optional[Path] = None) -> list[dict]:
     """Id, title, version, agreement types and perspectives of every shipped playbook."""
     out = []
-    for p in sorted(Path(directory).glob("*.yaml")):
+    for p in sorted(Path(directory or library_dir()).glob("*.yaml")):
         if p.name.startswith("_"):
             continue
         pb = _cached_load(str(p), p.stat().st_mtime_ns)
@@ -600,8 +614,8 @@ def _cached_load(path: str, _mtime: int) -> Playbook:
     return load_playbook(path)
 
 
-def _find_by_id(pid: str, directory: Path = LIBRARY_DIR) -> Optional[Path]:
-    for p in sorted(Path(directory).glob("*.yaml")):
+def _find_by_id(pid: str, directory: Optional[Path] = None) -> Optional[Path]:
+    for p in sorted(Path(directory or library_dir()).glob("*.yaml")):
         if p.name.startswith("_"):
             continue
         if p.stem == pid:

@@ -15,12 +15,14 @@ findings rare when the classifier misses a clause.
 
 from __future__ import annotations
 
-import bisect
 import re
 from dataclasses import dataclass
 from typing import Iterable, Optional
 
-from analyzer.classify.units import Covered, Innermost, SpanIndex
+from analyzer.core.headings import is_document_title
+from analyzer.core.span_index import Covered, SpanIndex
+from analyzer.structure.clause_index import ClauseIndex
+from analyzer.structure.headings import HeadingIndex, Section, body_start
 
 # category -> (heading pattern, body pattern a heading-matched clause must contain)
 HEADINGS: dict[str, tuple[str, str]] = {
@@ -149,12 +151,8 @@ _FLAGS = re.I
 # page furniture that names a category's keyword without being a clause ("Confidential Execution Version")
 _BOILERPLATE = re.compile(r"\bconfidential (?:execution version|treatment(?: requested)?|portions?)\b|\[\*+\]"
                           r"|omitted pursuant to[^.]*|^source:[^\n]*", re.I | re.M)
-# a table-of-contents entry ("Section 2.3 Assistance by Employees 5"): a title ending in a page number
-_TOC_ENTRY = re.compile(r"\D\s+\d{1,3}\s*$")
-# a document title ("MUTUAL NON-DISCLOSURE AGREEMENT"), not a clause heading
-_DOC_TITLE = re.compile(r"^(?!.*\b(?:of|to|under|in) (?:(?:this|the) )?(?:agreement|contract)\s*$).*\b(?:agreement|contract|deed)\s*$", re.I)
-# the signals in use (benchmarks/ablation.py --signals measures each one's share)
-SIGNALS = {"label", "heading", "phrase"}
+# the signals, each of which can show a clause (benchmarks/ablation.py --signals measures each one's share)
+SIGNALS = frozenset({"label", "heading", "phrase"})
 # categories that a definition alone can state ('"Term" means the period commencing ...')
 DEFINED_BY_DEFINITION = {"term", "expiration_date", "renewal_term", "effective_date", "field_of_use", "territory"}
 _REF = r"[\dIVX][\w.()]*(?:\s*\[[^\]]*\])?"
@@ -176,75 +174,45 @@ class Unit:
     source: str  # "label" | "heading" | "phrase"
 
 
-@dataclass(frozen=True)
-class Section:
-    """A headed section: ``[start, end)`` with the body starting after the heading."""
-
-    title: str
-    start: int
-    body_start: int
-    end: int
-    clause_id: Optional[str]
-
-
 class PresenceIndex:
-    """Evidence per category for one report (labels, headings, phrases)."""
+    """Evidence per category for one report, from the ``signals`` given (default: labels,
+    headings and phrases)."""
 
-    def __init__(self, report):
+    def __init__(self, report, signals: Iterable[str] = SIGNALS):
         self.report = report
         self.text = report.text
+        self.signals = frozenset(signals)
+        unknown = self.signals - SIGNALS
+        if unknown:
+            raise ValueError(f"unknown presence signal(s): {', '.join(sorted(unknown))} "
+                             f"(known: {', '.join(sorted(SIGNALS))})")
         self.clauses = list(report.clauses)
-        self.by_id = {c.id: c for c in self.clauses}
+        self.clause_index = ClauseIndex(self.clauses)
+        self.by_id = self.clause_index.by_id
         self.sentences = [(s.start, s.end) for s in report.sentences]
         if not self.sentences and self.text:
             self.sentences = simple_sentences(self.text)
         self._cache: dict[str, list[Unit]] = {}
-        self._innermost = Innermost([(c.start, c.end) for c in self.clauses])
         self._sentence_spans = SpanIndex(self.sentences)
         self._definitions = Covered((c.start, c.end) for c in self.clauses if c.kind in ("definition", "definitions"))
-        self.sections = self._sections()
+        self.headings = HeadingIndex(self.text, self.clauses)
+        self.sections: list[Section] = self.headings.sections
         self._operative: Optional[list[tuple[int, int]]] = None
 
     def clause_at(self, start: int, end: int) -> Optional[str]:
-        """The innermost clause holding ``[start, end)``: the shortest one, the first on a tie."""
-        i = self._innermost(start, end)
-        return self.clauses[i].id if i is not None else None
+        """The id of the clause at ``[start, end)`` (``ClauseIndex.innermost``)."""
+        return self.clause_index.innermost_id(start, end)
 
     def body_start(self, start: int, heading: str, end: int) -> int:
         """Where the text under a heading starts (just after the heading's words)."""
-        words = [re.escape(w) for w in re.findall(r"[A-Za-z0-9]+", heading)]
-        if not words:
-            return start
-        m = re.compile(r"[^A-Za-z0-9]+".join(words), _FLAGS).search(self.text, start, min(end, start + 300 + len(heading)))
-        return m.end() if m else start
-
-    def _sections(self) -> list[Section]:
-        """Headed sections: the segmenter's clauses with headings, plus run-in headings found in
-        the text ("7.2 Improvements. The Licensee...") that no clause heading already covers."""
-        out: list[Section] = []
-        for c in self.clauses:
-            if c.heading and c.kind not in ("signature", "definition", "definitions"):
-                out.append(Section(c.heading.strip(), c.start, self.body_start(c.start, c.heading, c.end), c.end, c.id))
-        from analyzer.classify.features import find_headings
-
-        heads = find_headings(self.text)
-        starts = sorted({sec.start for sec in out})
-        ends = _next_at_or_above(heads, len(self.text))
-        for i, h in enumerate(heads):
-            k = bisect.bisect_right(starts, h.start - 8)  # the first clause start past h.start - 8
-            if (k < len(starts) and starts[k] < h.start + 8) or _TOC_ENTRY.search(h.title):
-                continue
-            end = ends[i]
-            out.append(Section(h.title, h.start, self.body_start(h.start, h.title, end), end, None))
-        return sorted(out, key=lambda x: (x.start, -x.end))
+        return body_start(self.text, start, heading, end)
 
     def sections_for(self, category: str) -> list[tuple[int, int]]:
         """Whole sections (heading included) whose heading names ``category``."""
         head = HEADINGS.get(category)
         if not head:
             return []
-        hpat = re.compile(head[0], _FLAGS)
-        return [(sec.start, sec.end) for sec in self.sections if hpat.search(sec.title)]
+        return [(sec.start, sec.end) for sec in self.headings.sections_titled(re.compile(head[0], _FLAGS))]
 
     def operative_sentences(self) -> list[tuple[int, int]]:
         """Sentences that can carry an obligation: not definitions, recitals, cross-references
@@ -276,14 +244,14 @@ class PresenceIndex:
         units: list[Unit] = []
         head = HEADINGS.get(category)
         keyword = re.compile(head[1], _FLAGS) if head else None  # a label must say something of its kind
-        for lab in self.report.labels if "label" in SIGNALS else ():
+        for lab in self.report.labels if "label" in self.signals else ():
             if lab.category == category and lab.flagged and self._operative_span(lab.start, lab.end, category) \
                     and (keyword is None or keyword.search(_BOILERPLATE.sub(" ", self.text[lab.start:lab.end]))):
                 units.append(Unit(lab.start, lab.end, lab.clause_id or self.clause_at(lab.start, lab.end), "label"))
-        if head and "heading" in SIGNALS:
+        if head and "heading" in self.signals:
             hpat, bpat = re.compile(head[0], _FLAGS), re.compile(head[1], _FLAGS)
-            for sec in self.sections:
-                if not hpat.search(sec.title) or _DOC_TITLE.search(sec.title):
+            for sec in self.headings.sections_titled(hpat):
+                if is_document_title(sec.title):
                     continue
                 bs, be = sec.body_start, sec.end
                 body = self.text[bs:be]
@@ -294,7 +262,7 @@ class PresenceIndex:
                 sents = [(s, e) for s, e in sents if len(re.findall(r"[A-Za-z]", self.text[s:e])) >= 20] or sents[:1]
                 units += [Unit(s, e, self.clause_at(s, e) or sec.clause_id, "heading") for s, e in sents]
         phrase = PHRASES.get(category)
-        if phrase and not units and "phrase" in SIGNALS:  # phrases are the fallback signal when labels and headings find nothing
+        if phrase and not units and "phrase" in self.signals:  # phrases are the fallback signal when labels and headings find nothing
             pat = re.compile(phrase, _FLAGS)
             unless = re.compile(PHRASE_EXCEPTIONS[category], _FLAGS) if category in PHRASE_EXCEPTIONS else None
             for s, e in self.operative_sentences():
@@ -308,18 +276,6 @@ class PresenceIndex:
         for cat in categories:
             out += self.evidence(cat)
         return _dedupe(out)
-
-
-def _next_at_or_above(heads, default: int) -> list[int]:
-    """For each heading, where the next heading of the same or a higher level (a level number
-    no greater) starts, else ``default``: one pass with a stack of still-open headings."""
-    out = [default] * len(heads)
-    open_: list[int] = []
-    for j, g in enumerate(heads):
-        while open_ and g.level <= heads[open_[-1]].level:
-            out[open_.pop()] = g.start
-        open_.append(j)
-    return out
 
 
 _SENT_END = re.compile(r"(?<=[.;:!?])\s+(?=[\"“(]?[A-Z0-9(])|\n\s*")

@@ -23,15 +23,11 @@ import bisect
 import re
 from typing import Optional
 
-from analyzer.classify.units import Covered
+from analyzer.core.headings import is_heading_like, looks_like_table_row
 from analyzer.core.schema import Clause, SourceDocument
-from analyzer.structure.clause_numbers import (
-    Label,
-    heading_after,
-    is_heading_like,
-    looks_like_table_row,
-    parse_label,
-)
+from analyzer.core.span_index import Covered
+from analyzer.structure.clause_numbers import Label, parse_label
+from analyzer.structure.headings import heading_after
 from analyzer.structure.tree import (
     RECITALS,
     SCHEDULE,

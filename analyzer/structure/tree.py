@@ -7,8 +7,8 @@ import re
 from dataclasses import dataclass, field
 from typing import Optional
 
+from analyzer.core.headings import is_heading_like, is_signature_heading
 from analyzer.core.schema import Clause, SourceDocument, make_id
-from analyzer.structure.clause_numbers import is_heading_like
 
 RECITALS = re.compile(
     r"(?:WHEREAS\b|Whereas\b|RECITALS?\b|Recitals\b|BACKGROUND\s*$|Background\s*$"
@@ -22,9 +22,6 @@ DEFINITION_START = re.compile(
     r"(?:\s*(?:,|or|and)\s*[\"“][^\"”\n]{1,80}[\"”])*"  # "Processing" or "Process" means
     r"\s*(?:,\s*)?(?:shall\s+|will\s+|when\s+used\b[^,]{0,40},\s*)?"
     r"(?:mean|means|has|have|include|includes|refers?|is|are|shall)\b")
-SIGNATURE_HEAD = re.compile(
-    r"(?:SIGNATURES?|Signatures?|EXECUTION(?:[ \t]+PAGE)?|Execution(?:[ \t]+Page)?|SIGNATURE[ \t]+PAGE)"
-    r"[ \t]*(?=\n)")
 SIGNATURE_NEXT = re.compile(SIGNATURE.pattern + r"|\b(?:Signed|SIGNED|Executed|EXECUTED)\b|\bBy:|\bName:")
 SCHEDULE_RUN_ON = re.compile(
     r"(?<=\S )(?=(?:SCHEDULE|EXHIBIT|ANNEX|APPENDIX|ATTACHMENT)[ \t]+[A-Z0-9]{1,3}[ \t]+[-–—:][ \t]+[A-Z]{3})")
@@ -49,8 +46,11 @@ class Node:
 
 def signature_heading(text: str, pos: int) -> bool:
     """A "SIGNATURES" / "EXECUTION PAGE" line right before the testimonium starts the signature block."""
-    m = SIGNATURE_HEAD.match(text, pos)
-    return bool(m) and SIGNATURE_NEXT.search(text[m.end():m.end() + 400]) is not None
+    end = text.find("\n", pos)
+    if end == -1 or not is_signature_heading(text[pos:end]):
+        return False
+    end = pos + len(text[pos:end].rstrip(" \t"))
+    return SIGNATURE_NEXT.search(text[end:end + 400]) is not None
 
 
 

@@ -24,7 +24,8 @@ from pathlib import Path
 
 import pytest
 
-from ui.uploads import UploadBudget, UploadLimits, collect, extract_zip
+from analyzer.core.settings import Limits
+from ui.uploads import UploadBudget, collect, extract_zip
 
 ROOT = Path(__file__).resolve().parents[2]
 APP = str(ROOT / "app.py")
@@ -135,7 +136,7 @@ def _bad_directory() -> bytes:
 
 @pytest.mark.parametrize("unused", [None])
 def test_zipcrypto_member_is_refused_with_one_line_and_the_rest_is_taken(unused):
-    got = collect([("deals.zip", _zipcrypto())], UploadLimits())
+    got = collect([("deals.zip", _zipcrypto())], Limits())
     assert [f.name for f in got.files] == ["open.txt"]
     assert got.files[0].data == b"This Agreement is open."
     assert [str(s) for s in got.skipped] == ["deals.zip/secret.txt: encrypted zip member"]
@@ -152,7 +153,7 @@ def test_zipcrypto_member_is_refused_with_one_line_and_the_rest_is_taken(unused)
     (lambda: b"PK\x03\x04" + b"\x00" * 40, False),
 ])
 def test_bad_zip_is_a_one_line_refusal_never_an_exception(builder, member_level):
-    got = collect([("bad.zip", builder()), ("ok.txt", b"This Agreement is fine.")], UploadLimits())
+    got = collect([("bad.zip", builder()), ("ok.txt", b"This Agreement is fine.")], Limits())
     assert [f.name for f in got.files] == (["open.txt", "ok.txt"] if builder is _zipcrypto else ["ok.txt"])
     assert got.skipped
     for s in got.skipped:
@@ -168,7 +169,7 @@ def test_archive_declaring_too_many_entries_is_refused_before_parsing(declared):
     data = bytearray(_zip({"a.txt": b"This Agreement."}))
     end = data.rfind(b"PK\x05\x06")
     struct.pack_into("<HH", data, end + 8, declared, declared)
-    got = collect([("many.zip", bytes(data))], UploadLimits())
+    got = collect([("many.zip", bytes(data))], Limits())
     assert not got.files
     assert [str(s) for s in got.skipped] == [
         f"many.zip: file exceeds the size or page limit ({declared} files in the archive, the limit is 200)"]
@@ -195,7 +196,7 @@ def _many_small_zips(count: int, members: int, size: int) -> list[tuple[str, byt
 
 @pytest.mark.parametrize("unused", [None])
 def test_six_zips_share_one_file_budget(unused):
-    limits = UploadLimits(max_batch_files=10, max_batch_bytes=100 * 1024 * 1024)
+    limits = Limits(max_batch_files=10, max_batch_bytes=100 * 1024 * 1024)
     got = collect(_many_small_zips(6, 4, 1000), limits)
     assert len(got.files) == 10
     refusals = [s for s in got.skipped]
@@ -207,7 +208,7 @@ def test_six_zips_share_one_file_budget(unused):
 
 @pytest.mark.parametrize("unused", [None])
 def test_six_zips_share_one_byte_budget_and_plain_files_count_too(unused):
-    limits = UploadLimits(max_batch_files=1000, max_batch_bytes=9000)
+    limits = Limits(max_batch_files=1000, max_batch_bytes=9000)
     items = _many_small_zips(6, 4, 1000) + [("late.txt", b"This Agreement. " * 10)]
     got = collect(items, limits)
     assert len(got.files) == 9 and sum(f.size for f in got.files) == 9000
@@ -218,7 +219,7 @@ def test_six_zips_share_one_byte_budget_and_plain_files_count_too(unused):
 
 @pytest.mark.parametrize("unused", [None])
 def test_archive_refused_part_way_gives_its_budget_back(unused):
-    limits = UploadLimits(max_zip_ratio=50, ratio_floor_bytes=100)
+    limits = Limits(max_archive_ratio=50, archive_ratio_floor_bytes=100)
     members = {"m0.txt": os.urandom(300), "m1.txt": os.urandom(300), "m2.txt": b"0" * 20_000}  # m2: a bomb
     budget = UploadBudget(max_files=100, max_bytes=10**6)
     got = collect([("a.txt", b"This Agreement."), ("bomb.zip", _zip(members, zipfile.ZIP_DEFLATED))],
@@ -231,7 +232,7 @@ def test_archive_refused_part_way_gives_its_budget_back(unused):
 @pytest.mark.parametrize("unused", [None])
 def test_one_budget_object_spans_several_collect_calls(unused):
     budget = UploadBudget(max_files=5, max_bytes=10**9)
-    limits = UploadLimits()
+    limits = Limits()
     first = collect(_many_small_zips(1, 4, 100), limits, budget)
     second = collect(_many_small_zips(1, 4, 100), limits, budget)
     assert len(first.files) == 4 and len(second.files) == 1
@@ -242,7 +243,7 @@ def test_one_budget_object_spans_several_collect_calls(unused):
 def test_zip_members_are_streamed_to_disk_and_removed_with_the_batch(unused):
     mb = 1024 * 1024
     items = _many_small_zips(6, 19, mb)  # each ~20 KB compressed, 19 MB uncompressed
-    limits = UploadLimits(max_batch_files=1000, max_batch_bytes=30 * mb)
+    limits = Limits(max_batch_files=1000, max_batch_bytes=30 * mb)
     gc.collect()
     tracemalloc.start()
     try:
@@ -268,7 +269,7 @@ def test_lying_member_size_is_not_trusted(unused):
         pos = data.find(sig)
         struct.pack_into("<L", data, pos + off, 10)
     budget = UploadBudget(max_files=10, max_bytes=10**6)
-    got = extract_zip("liar.zip", bytes(data), UploadLimits(), budget)
+    got = extract_zip("liar.zip", bytes(data), Limits(), budget)
     assert not got.files and budget.bytes == 0
     assert len(got.skipped) == 1 and got.skipped[0].name == "liar.zip/a.txt"
     assert "cannot be extracted" in got.skipped[0].reason
@@ -328,6 +329,7 @@ def _markdown_values(at) -> list[str]:
     return values
 
 
+@pytest.mark.slow  # the app loads the real classifier
 @pytest.mark.parametrize("name", [f"{BOLD}{TAG}.txt"])
 def test_review_page_shows_contract_text_as_escaped_html_only(name):
     from streamlit.testing.v1 import AppTest
@@ -355,6 +357,7 @@ def test_review_page_shows_contract_text_as_escaped_html_only(name):
         _assert_no_markup(md.render(value))
 
 
+@pytest.mark.slow  # the app loads the real classifier
 @pytest.mark.parametrize("name", [f"{IMAGE}{TAG}.pdf"])
 def test_review_error_naming_a_hostile_file_is_escaped(name):
     from streamlit.testing.v1 import AppTest
@@ -372,6 +375,7 @@ def test_review_error_naming_a_hostile_file_is_escaped(name):
 
 # ---------------------------------------------------------------- the Markdown and HTML memos
 
+@pytest.mark.slow
 @pytest.mark.parametrize("fmt", ["md"])
 def test_markdown_memo_escapes_contract_text_and_file_name(tmp_path, fmt):
     path = tmp_path / f"{TAG}.txt"
@@ -389,6 +393,7 @@ def test_markdown_memo_escapes_contract_text_and_file_name(tmp_path, fmt):
     assert "&lt;img src=x onerror=alert(1)&gt;.txt" in rendered  # the file name reads as written
 
 
+@pytest.mark.usefixtures("stub_classifier")
 @pytest.mark.parametrize("unused", [None])
 def test_html_memo_is_escaped(unused):
     from analyzer.output.render import render
@@ -451,6 +456,7 @@ def test_spreadsheet_safe(value, expected):
     assert spreadsheet_safe(value) == expected
 
 
+@pytest.mark.slow  # the app loads the real classifier
 @pytest.mark.parametrize("names", [("=HYPERLINK(1).txt", "@x.txt")])
 def test_batch_page_exports_neutralise_formulas(samples_dir, names):
     import streamlit.testing.v1.app_test as app_test

@@ -51,6 +51,7 @@ def _one_line(stderr: str) -> str:
 
 # --- symbolic links ------------------------------------------------------------------
 
+@pytest.mark.usefixtures("stub_classifier")
 @needs_symlink
 def test_review_does_not_follow_a_symlink_out_of_the_folder(tmp_path):
     secret = tmp_path / "secret" / "shadow.txt"
@@ -84,6 +85,7 @@ def test_review_does_not_follow_a_symlink_out_of_the_folder(tmp_path):
     assert not (out / "reports" / "s.txt.json").exists()
 
 
+@pytest.mark.usefixtures("stub_classifier")
 @needs_symlink
 def test_review_rechecks_a_link_swapped_after_the_scan(tmp_path, monkeypatch):
     """A link that pointed inside at scan time but outside when hashed is still refused."""
@@ -131,6 +133,7 @@ def test_parse_and_open_regular_refuse_a_fifo(tmp_path):
         open_regular(tmp_path)
 
 
+@pytest.mark.slow
 @needs_fifo
 def test_review_skips_a_fifo_without_blocking(tmp_path):
     src = tmp_path / "in"
@@ -147,6 +150,7 @@ def test_review_skips_a_fifo_without_blocking(tmp_path):
     assert (out / "reports" / "a.txt.json").is_file() and not (out / "reports" / "f.txt.json").exists()
 
 
+@pytest.mark.usefixtures("stub_classifier")
 @needs_fifo
 def test_review_plan_refuses_a_file_swapped_for_a_fifo(tmp_path, monkeypatch):
     """A file replaced by a FIFO between the scan and the hashing fails that file; it does not hang."""
@@ -231,6 +235,7 @@ def test_analyze_file_name_with_newline_is_one_line(tmp_path):
     assert _one_line(proc.stderr) == "error: bad\\nname.txt: file is empty"
 
 
+@pytest.mark.usefixtures("stub_classifier")
 @pytest.mark.skipif(sys.platform == "win32", reason="newlines are not allowed in Windows file names")
 def test_review_summary_lines_escape_names(tmp_path, capsys):
     src = tmp_path / "in"
@@ -276,6 +281,7 @@ def test_journal_line_with_undecodable_file_name_round_trips(tmp_path):
     assert [r["file"] for r in atomic.read_lines(journal)] == [name]
 
 
+@pytest.mark.usefixtures("stub_classifier")
 def test_batch_resumes_after_a_torn_journal(tmp_path):
     src = tmp_path / "in"
     src.mkdir()

@@ -123,6 +123,7 @@ def assert_clean(proc: subprocess.CompletedProcess, name: str) -> None:
 
 # ------------------------------------------------------------------ item 1: numbering
 
+@pytest.mark.slow
 @pytest.mark.parametrize("case", sorted(HOSTILE))
 def test_hostile_numbering_cli_finishes_bounded(case, tmp_path):
     path = tmp_path / f"{case}.docx"

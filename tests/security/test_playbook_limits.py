@@ -250,6 +250,7 @@ def test_app_playbooks_upload_nested_shows_one_line_error():
     assert errors[0].startswith("deep.yaml is not a valid playbook:") and "nested deeper than" in errors[0]
 
 
+@pytest.mark.slow
 def test_analyze_with_unloadable_playbook_fails(tmp_path, samples_dir):
     """An explicitly chosen playbook that cannot be loaded is an error, not a warning."""
     path = tmp_path / "deep.yaml"

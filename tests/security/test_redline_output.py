@@ -163,6 +163,7 @@ def run_cli(*args: str, timeout: int = 120, env_extra: dict | None = None) -> su
 
 # --------------------------------------------------------------------------- CLI, end to end
 
+@pytest.mark.slow
 def test_cli_redline_of_hostile_docx_writes_a_clean_package(tmp_path):
     src = tmp_path / "hostile.docx"
     src.write_bytes(hostile_docx())
@@ -247,7 +248,7 @@ def test_verify_rejects_corrupt_bytes_with_one_line_error():
 
 
 def test_writer_failure_leaves_no_output_file(tmp_path, monkeypatch):
-    import analyzer.ooxml.text_map as ooxml
+    from analyzer.ooxml.editable import EditablePackage
 
     data = hostile_docx(macros=False, slip=False, template=False)
     src = tmp_path / "in.docx"
@@ -257,11 +258,11 @@ def test_writer_failure_leaves_no_output_file(tmp_path, monkeypatch):
     assert write_redline(src, report, good) == 1
     assert_clean(good.read_bytes())
 
-    real = ooxml.ZipParts.to_bytes
+    real = EditablePackage.to_bytes
     def without_main(self) -> bytes:  # a valid zip that is not a valid DOCX
         return build_zip([(n, b) for n, b in members(real(self)).items() if n != "word/document.xml"])
 
-    monkeypatch.setattr(ooxml.ZipParts, "to_bytes", without_main)
+    monkeypatch.setattr(EditablePackage, "to_bytes", without_main)
     out = tmp_path / "OUT.docx"
     with pytest.raises(AnalyzerError) as exc:
         write_redline(src, report, out)
@@ -274,12 +275,13 @@ def test_writer_failure_leaves_no_output_file(tmp_path, monkeypatch):
     assert sorted(p.name for p in tmp_path.iterdir()) == ["good.docx", "in.docx"]
 
 
+@pytest.mark.slow
 def test_cli_writer_failure_exits_1_with_one_line_and_no_file(tmp_path):
     src = tmp_path / "in.docx"
     src.write_bytes(hostile_docx(macros=False, slip=False, template=False))
     out = tmp_path / "OUT.docx"
-    code = ("import sys, analyzer.ooxml.text_map as o; real = o.ZipParts.to_bytes; "
-            "o.ZipParts.to_bytes = lambda self: real(self)[:-40]; "
+    code = ("import sys, analyzer.ooxml.editable as o; real = o.EditablePackage.to_bytes; "
+            "o.EditablePackage.to_bytes = lambda self: real(self)[:-40]; "
             "from analyzer.cli import main; sys.exit(main(sys.argv[1:]))")
     proc = subprocess.run([sys.executable, "-c", code, "redline", str(src), "--output", str(out)], cwd=ROOT,
                           capture_output=True, text=True, timeout=120)

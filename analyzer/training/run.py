@@ -1,0 +1,87 @@
+"""``train()``: build the artifact, stage by stage, and publish it once."""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import time
+from pathlib import Path
+
+from analyzer.core.settings import CHECKOUT_DIR, model_dir, split_path
+
+log = logging.getLogger(__name__)
+
+STAGES = ("tfidf", "encoder", "all")
+HANDWRITTEN = CHECKOUT_DIR / "models" / "handwritten_examples.jsonl"
+
+
+def add_arguments(p: argparse.ArgumentParser) -> None:
+    """The options of ``clause-analyzer train`` and ``python -m analyzer.training``."""
+    p.add_argument("--cuad", type=Path, required=True, metavar="DIR", help="CUAD folder (contracts.jsonl, annotations.jsonl, txt/)")
+    p.add_argument("--stage", choices=STAGES, default="all",
+                   help="tfidf: stage 1 only; encoder: stage 2 on the stage 1 artifact at --output; all (default): both")
+    p.add_argument("--output", type=Path, default=None, metavar="DIR", help="artifact folder (default: models/clause_model)")
+    p.add_argument("--threads", type=int, default=2, help="CPU threads (default 2)")
+    p.add_argument("--C", type=float, default=None, help="stage 1 inverse regularisation (default 16)")
+    g = p.add_argument_group("stage 2 (encoder)")
+    g.add_argument("--base", default=None, help="encoder base checkpoint, a package name or a local path (default: the MiniLM package)")
+    g.add_argument("--frozen", type=int, default=None,
+                   help="lower layers kept as in the base (default 6 = the whole MiniLM encoder; fewer fine-tunes the rest)")
+    g.add_argument("--epochs", type=int, default=None, help="head epochs (default 100; the best on validation is kept)")
+    g.add_argument("--batch", type=int, default=None, help="batch size when fine-tuning layers (default 32)")
+    g.add_argument("--lr", type=float, default=None, help="learning rate (default 2e-3)")
+    g.add_argument("--head-hidden", type=int, default=None, help="head width (default 256)")
+    g.add_argument("--max-length", type=int, default=None, help="encoder tokens per unit (default 128)")
+    g.add_argument("--per-category", type=int, default=None, help="candidates per category at inference (default 2)")
+    g.add_argument("--cap", type=int, default=None, help="candidates per document at inference (default 64)")
+    g.add_argument("--hard-negatives", type=int, default=None,
+                   help="train negatives per category and contract: its best stage 1 units without the label (default 5)")
+    g.add_argument("--random-negatives", type=int, default=None, help="random negative units (default 4000)")
+    g.add_argument("--max-train-units", type=int, default=None,
+                   help="encode at most this many training units, a seeded random subset (default: all)")
+
+
+def train(cuad: Path, stage: str = "all", output: Path | None = None, threads: int = 2,
+          options: dict | None = None) -> str:
+    """Train ``stage`` from the CUAD folder ``cuad`` and publish the artifact at ``output``
+    (default: the configured model folder). Returns the artifact's version."""
+    from analyzer.evaluation.cuad_data import load_split
+    from analyzer.training import artifact, encoder, tfidf
+    from analyzer.training.dataset import build_split, data_hashes
+
+    if stage not in STAGES:
+        raise ValueError(f"stage must be one of {', '.join(STAGES)}, not {stage!r}")
+    options = dict(options or {})
+    output = Path(output) if output else model_dir()
+    if stage == "encoder" and not (output / "config.json").is_file():
+        from analyzer.core.errors import ModelError
+
+        raise ModelError(f"{output}: no stage 1 artifact to add the encoder to (train --stage tfidf first)")
+    t0 = time.time()
+    data = data_hashes(cuad, split_path(), HANDWRITTEN)
+    split = load_split()
+    train_set = build_split(cuad, split["train"], drop_heading=True, data_hash=data["all"])
+    val_set = build_split(cuad, split["val"], drop_heading=False, data_hash=data["all"])
+    log.info("units: train %d, val %d (%.0fs)", len(train_set["doc"]), len(val_set["doc"]), time.time() - t0)
+    staged = artifact.staging(output)
+    try:
+        if stage in ("tfidf", "all"):
+            tfidf.train_tfidf(train_set, val_set, HANDWRITTEN, staged, C=float(options.get("C") or 16.0), threads=threads)
+            log.info("stage 1 done (%.0fs)", time.time() - t0)
+        else:
+            artifact.copy_into(output, staged)
+            (staged / "encoder.npz").unlink(missing_ok=True)
+        if stage in ("encoder", "all"):
+            encoder.train_encoder(train_set, val_set, staged, threads=threads, options=options)
+            log.info("stage 2 done (%.0fs)", time.time() - t0)
+        version = artifact.finalize(staged, data)
+        artifact.publish(staged, output)
+    except BaseException:
+        import shutil
+
+        shutil.rmtree(staged, ignore_errors=True)
+        raise
+    size = sum(p.stat().st_size for p in output.iterdir() if p.is_file())
+    log.info("saved %s (%s, %.1f MB) in %.0fs", output, version, size / 1e6, time.time() - t0)
+    print(f"{output}: {version} ({size / 1e6:.1f} MB) in {time.time() - t0:.0f}s")
+    return version
