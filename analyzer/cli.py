@@ -87,13 +87,18 @@ def build_parser() -> argparse.ArgumentParser:
     _add_playbook_args(p)
     p.set_defaults(func=cmd_review)
 
-    p = sub.add_parser("eval", help="evaluate the classifier on a CUAD-format folder (held-out split)")
-    p.add_argument("--cuad", type=Path, required=True, metavar="DIR", help="folder with contracts.jsonl, annotations.jsonl and txt/")
-    p.add_argument("--split", default="test", help="which split of models/split.json to score (default test)")
-    p.add_argument("--no-baseline", action="store_true", help="skip the TF-IDF + logistic-regression baseline")
-    p.add_argument("--limit", type=_positive_int_arg, help="score only the first N contracts of the split")
-    p.add_argument("--output", "-o", type=Path, help="also write the Markdown table here")
-    p.set_defaults(func=cmd_eval)
+    p = sub.add_parser("eval", help="evaluate the classifier on a CUAD-format folder (held-out split), or the findings on expert gold")
+    mode = p.add_mutually_exclusive_group(required=True)
+    mode.add_argument("--cuad", type=Path, metavar="DIR", help="folder with contracts.jsonl, annotations.jsonl and txt/")
+    mode.add_argument("--findings", type=Path, metavar="GOLD_DIR", help="folder of expert gold annotations (<id>.json): analyze each contract and score the findings")
+    p.add_argument("--split", help="--cuad: which split of models/split.json to score (default test)")
+    p.add_argument("--no-baseline", action="store_true", help="--cuad: skip the TF-IDF + logistic-regression baseline")
+    p.add_argument("--limit", type=_positive_int_arg, help="--cuad: score only the first N contracts of the split")
+    p.add_argument("--output", "-o", type=Path, help="--cuad: also write the Markdown table here; --findings: write the <id>.json reports here (default: a temporary folder)")
+    p.add_argument("--format", dest="source_format", choices=["pdf", "txt"], help="--findings: analyze each contract's source_pdf or source_txt (default pdf)")
+    p.add_argument("--scorer", type=Path, metavar="PATH", help="--findings: the scorer script (default: score_findings.py beside GOLD_DIR)")
+    p.add_argument("--verbose", dest="scorer_verbose", action="store_true", help="--findings: also print the scorer's per-contract lines")
+    p.set_defaults(func=cmd_eval, usage_error=p.error)
 
     from analyzer.training.run import add_arguments as _add_train_args
 
@@ -158,12 +163,35 @@ def cmd_review(args) -> int:
 
 
 def cmd_eval(args) -> int:
+    if args.findings is not None:
+        return _eval_findings(args)
+    if args.source_format or args.scorer or args.scorer_verbose:
+        args.usage_error("--format, --scorer and --verbose apply to --findings only")
+
     from analyzer.evaluation.cuad_eval import run_eval
 
-    table = run_eval(args.cuad, split=args.split, baseline=not args.no_baseline, limit=args.limit)
+    table = run_eval(args.cuad, split=args.split or "test", baseline=not args.no_baseline, limit=args.limit)
     _write(table, None)
     if args.output:
         _write(table, args.output)
+    return 0
+
+
+def _eval_findings(args) -> int:
+    from analyzer.evaluation.findings_eval import run_findings_eval
+
+    if args.split or args.no_baseline or args.limit:
+        args.usage_error("--split, --no-baseline and --limit apply to --cuad only")
+
+    def on_report(contract, report, seconds):
+        label = report.agreement_type.label if report.agreement_type else "?"
+        print(f"{contract.id}: {escape_name(contract.source.name)}: {label}, {len(report.findings)} finding(s), "
+              f"{report.status.value} ({seconds:.1f} s)", file=sys.stderr)
+        _warn_issues(contract.source, report)
+
+    result = run_findings_eval(args.findings, args.output, source_format=args.source_format or "pdf",
+                               scorer=args.scorer, verbose=args.scorer_verbose, on_report=on_report)
+    _write(result.scorer_output, None)
     return 0
 
 
@@ -194,7 +222,7 @@ def cmd_schema(args) -> int:
 
 def _subject(args) -> str:
     """The file or folder a command works on, for an error line ("" when it has none)."""
-    for name in ("file", "path", "dir", "cuad"):
+    for name in ("file", "path", "dir", "cuad", "findings"):
         value = getattr(args, name, None)
         if value is not None:
             return f"{escape_name(value)}: "

@@ -113,10 +113,12 @@ def _compare(report: Report, playbook, perspective: Optional[str], issues: list[
     A perspective the playbook does not declare falls back to its default, with an issue.
     """
     from analyzer.review.findings import compare
-    from analyzer.review.playbook import resolve_playbook
+    from analyzer.review.playbook import applicable, resolve_playbook
 
     pb = resolve_playbook(playbook, report.agreement_type)
     report.playbook = pb.id
+    report.playbook_source = "agreement_type" if playbook is None else "chosen"
+    pb, report.skipped_rules = applicable(pb, report)
     report.versions["playbook"] = f"{pb.id}@{pb.version}"
     persp = perspective or pb.default_perspective
     if persp not in pb.perspectives:

@@ -58,8 +58,13 @@ def _controls(base: Report) -> tuple[PlaybookChoice, str | None]:
     auto_target = choice_for_report(base, choices)
     labels = {c.key: c.label for c in choices}
     if base.playbook:
-        detected = base.agreement_type.label if base.agreement_type else "unknown"
+        at = base.agreement_type
+        detected = f"{at.label}, confidence {at.confidence:.2f}" if at else "unknown"
         labels[AUTO] = f"Auto: {base.playbook} (detected agreement type: {detected})"
+        if at and at.low_confidence:
+            others = ", ".join(a.label for a in at.alternatives)
+            st.warning(md_escape(f"Check the agreement type: {at.label} is uncertain (confidence {at.confidence:.2f}"
+                                 + (f"; it may be {others}" if others else "") + "). Pick the playbook below if it is wrong."))
     memory = store("review_choices")  # widget state is dropped on page switches; restore it from here
     if "review_playbook" not in st.session_state:
         st.session_state["review_playbook"] = memory.get("playbook") if memory.get("playbook") in labels else AUTO

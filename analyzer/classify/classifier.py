@@ -131,8 +131,13 @@ class Classifier:
                 labels.append(Label(category=cat, confidence=round(float(min(1.0, p)), 4), flagged=p >= thr,
                                     start=s, end=e, clause_id=clause_of(s, e)))
         labels.sort(key=lambda lb: (lb.start, lb.end, lb.category))
-        label, conf = atype.predict(self.type_model, text)
-        return Prediction(labels=labels, agreement_type=AgreementType(label=label, confidence=round(conf, 4)))
+        t = atype.detect(self.type_model, text)
+        agreement_type = AgreementType(
+            label=t.label, confidence=round(t.confidence, 4), low_confidence=t.low_confidence,
+            alternatives=[{"label": a if a in atype.AGREEMENT_TYPES else "other", "confidence": round(p, 4)}
+                          for a, p in t.alternatives],
+            basis=t.basis, subtype=t.subtype, grants_licence=t.grants_licence)
+        return Prediction(labels=labels, agreement_type=agreement_type)
 
     def select(self, cat: str, items, all_candidates: bool):
         """Flagged items; with ``all_candidates`` also the best MAX_CANDIDATES below the threshold."""

@@ -203,9 +203,23 @@ class Label(_Model):
     clause_id: Optional[str] = None
 
 
-class AgreementType(_Model):
-    label: Literal["license", "jv", "collaboration", "development", "nda", "distribution", "services", "other"]
+AgreementTypeLabel = Literal["license", "jv", "collaboration", "development", "nda", "distribution", "services", "other"]
+
+
+class TypeAlternative(_Model):
+    label: AgreementTypeLabel
     confidence: float = Field(ge=0.0, le=1.0)
+
+
+class AgreementType(_Model):
+    label: AgreementTypeLabel
+    confidence: float = Field(ge=0.0, le=1.0)
+    low_confidence: bool = Field(False, description="the type is uncertain: check it and pick the playbook")
+    alternatives: list[TypeAlternative] = Field(default_factory=list, description="the next most likely types")
+    basis: Optional[Literal["title", "body"]] = Field(None, description="a title naming the type, or the text alone")
+    subtype: Optional[Literal["supply", "services"]] = Field(
+        None, description="goods supplied or services provided, from the title or the body's wording")
+    grants_licence: Optional[bool] = Field(None, description="the text grants a licence")
 
 
 class Suggestion(_Model):
@@ -246,6 +260,10 @@ class Report(_Model):
     text: str
     agreement_type: Optional[AgreementType] = None
     playbook: Optional[str] = None
+    playbook_source: Optional[Literal["agreement_type", "chosen"]] = Field(
+        None, description="the playbook was chosen from the detected agreement type, or by the caller")
+    skipped_rules: list[str] = Field(default_factory=list, description="playbook rules that did not apply "
+                                     "(licence-only rules on a contract that grants no licence)")
     perspective: Optional[str] = None
     parties: list[Party] = Field(default_factory=list)
     clauses: list[Clause] = Field(default_factory=list)

@@ -66,6 +66,25 @@ def _excerpt(report: Report, start: int, end: int, limit: int = 240) -> str:
     return s if len(s) <= limit else s[: limit - 1] + "…"
 
 
+def routing_lines(report: Report) -> list[str]:
+    """Plain-text lines on how the report was routed: type, playbook and, when uncertain, a check note."""
+    at = report.agreement_type
+    out = []
+    if at:
+        alt = ", ".join(f"{a.label} {a.confidence:.2f}" for a in at.alternatives)
+        out.append(f"Agreement type: {at.label} (confidence {at.confidence:.2f}"
+                   + (f"; next: {alt}" if alt else "") + ")")
+    if report.playbook:
+        how = {"agreement_type": "chosen from the agreement type", "chosen": "chosen by the user"}.get(
+            report.playbook_source or "", "")
+        out.append(f"Playbook: {report.playbook} ({how + ', ' if how else ''}perspective: {report.perspective})")
+    if at and at.low_confidence:
+        out.append("Check: the agreement type is uncertain; confirm it and pick another playbook if it is wrong.")
+    if report.skipped_rules:
+        out.append("Not applied (the contract grants no licence): " + ", ".join(report.skipped_rules))
+    return out
+
+
 def _clause_title(c) -> str:
     return " ".join(x for x in (c.number or "", c.heading or "") if x).strip() or f"({c.kind})"
 
@@ -74,12 +93,10 @@ def to_markdown(report: Report) -> str:
     md = md_text
     d = report.document
     lines = [f"# Contract review: {md(d.source)}", ""]
-    at = report.agreement_type
+    for line in routing_lines(report):
+        head, _, rest = line.partition(": ")
+        lines.append(f"- **{md(head)}:** {md(rest)}")
     lines.append(f"- **Format:** {md(d.format.value)}, {d.pages or 'n/a'} page(s), {d.chars:,} characters")
-    if at:
-        lines.append(f"- **Agreement type:** {md(at.label)} (confidence {at.confidence:.2f})")
-    if report.playbook:
-        lines.append(f"- **Playbook:** {md(report.playbook)} — perspective: {md(report.perspective)}")
     if report.parties:
         lines.append("- **Parties:** " + "; ".join(md(p.name + (f" ({p.role})" if p.role else "")) for p in report.parties))
     lines.append(f"- **Status:** {md(report.status.value)}")
@@ -127,12 +144,11 @@ def to_html(report: Report) -> str:
         ".finding{padding:.5em 1em;margin:1em 0;background:#fafafa}blockquote{color:#444;border-left:3px solid #ccc;margin:.5em 0;padding-left:1em}"
         "pre{white-space:pre-wrap;background:#eef6ee;padding:.6em}code{background:#eee;padding:0 .2em}</style></head><body>",
         f"<h1>Contract review: {esc(d.source)}</h1><ul>",
-        f"<li><b>Format:</b> {esc(d.format.value)}, {d.pages or 'n/a'} page(s), {d.chars:,} characters</li>",
     ]
-    if report.agreement_type:
-        parts.append(f"<li><b>Agreement type:</b> {esc(report.agreement_type.label)} ({report.agreement_type.confidence:.2f})</li>")
-    if report.playbook:
-        parts.append(f"<li><b>Playbook:</b> {esc(report.playbook)} — perspective: {esc(str(report.perspective))}</li>")
+    for line in routing_lines(report):
+        head, _, rest = line.partition(": ")
+        parts.append(f"<li><b>{esc(head)}:</b> {esc(rest)}</li>")
+    parts.append(f"<li><b>Format:</b> {esc(d.format.value)}, {d.pages or 'n/a'} page(s), {d.chars:,} characters</li>")
     if report.parties:
         parts.append("<li><b>Parties:</b> " + "; ".join(esc(p.name + (f" ({p.role})" if p.role else "")) for p in report.parties) + "</li>")
     parts.append(f"<li><b>Status:</b> {esc(report.status.value)}</li></ul>")

@@ -65,8 +65,17 @@ DEFAULT_BY_AGREEMENT_TYPE = {
     "collaboration": "rd-collaboration",
     "development": "rd-collaboration",
     "nda": "nda",
+    "services": "saas-services",
+    "distribution": "supply-manufacturing",
 }
+# agreement_type.subtype -> playbook id, for services, distribution and unrecognised agreements
+DEFAULT_BY_SUBTYPE = {"supply": "supply-manufacturing", "services": "saas-services"}
 FALLBACK_PLAYBOOK = "tech-license"
+
+# Conditions a rule may be limited to (``applies_if``), evaluated on the report.
+RULE_CONDITIONS = ("grants_licence",)
+_GRANT_WORDING = re.compile(r"(?:hereby\s+grants?|grants?\s+to|is\s+(?:hereby\s+)?granted)\b[^.;]{0,200}?\blicen[cs]e",
+                            re.IGNORECASE)
 
 _PLACEHOLDER = re.compile(r"\{([a-z_]+)\}")
 
@@ -181,6 +190,9 @@ class Rule(_Strict):
     preferred: Template = None
     fallback: Template = None
     insert_after: list[Category] = Field(default_factory=list, description="insert missing language after a clause of these categories")
+    applies_if: Optional[Literal["grants_licence"]] = Field(
+        None, description="run the rule only on a contract that meets this condition (grants_licence: the "
+                          "contract grants a licence, by a licence-grant label or grant wording)")
     attribute_scope: Literal["evidence", "document"] = Field(
         "evidence", description="read the checked attributes from the clause's evidence, or from the whole document "
                                 "(for agreements that are all about one topic, such as an NDA)")
@@ -629,13 +641,54 @@ def _find_by_id(pid: str, directory: Optional[Path] = None) -> Optional[Path]:
     return None
 
 
+def default_playbook_id(agreement_type=None) -> str:
+    """The playbook id for a detected agreement type (an ``AgreementType`` or a label).
+
+    Licences, JVs, collaborations and NDAs go by their label. Services, distribution and
+    unrecognised agreements go by what the contract does (``subtype``): goods supplied go to
+    the supply playbook, services provided to the services playbook. A label alone falls back
+    to its own default, then to ``FALLBACK_PLAYBOOK``.
+    """
+    label = getattr(agreement_type, "label", agreement_type) or ""
+    subtype = getattr(agreement_type, "subtype", None)
+    if label in ("services", "distribution", "other") and subtype in DEFAULT_BY_SUBTYPE:
+        return DEFAULT_BY_SUBTYPE[subtype]
+    return DEFAULT_BY_AGREEMENT_TYPE.get(label, FALLBACK_PLAYBOOK)
+
+
+def grants_licence(report) -> bool:
+    """Whether the contract in ``report`` grants a licence: a flagged licence-grant label, or grant wording."""
+    if any(lab.category == "license_grant" and lab.flagged for lab in getattr(report, "labels", None) or []):
+        return True
+    at = getattr(report, "agreement_type", None)
+    if at is not None and at.grants_licence is not None:
+        return bool(at.grants_licence)
+    return _GRANT_WORDING.search(" ".join((getattr(report, "text", "") or "").split())) is not None
+
+
+def applicable(pb: Playbook, report) -> tuple[Playbook, list[str]]:
+    """``pb`` without the rules whose ``applies_if`` the report does not meet, and the ids dropped."""
+    conditions = {"grants_licence": lambda: grants_licence(report)}
+    cache: dict[str, bool] = {}
+
+    def holds(cond: Optional[str]) -> bool:
+        if cond is None:
+            return True
+        if cond not in cache:
+            cache[cond] = conditions[cond]()
+        return cache[cond]
+
+    keep = [r for r in pb.rules if holds(r.applies_if)]
+    dropped = [r.id for r in pb.rules if not holds(r.applies_if)]
+    return (pb if not dropped else pb.model_copy(update={"rules": keep})), dropped
+
+
 def resolve_playbook(spec: Union[None, str, Path, Playbook], agreement_type=None) -> Playbook:
     """A ``Playbook`` from ``spec``: None (chosen from ``agreement_type``), an id, a path or a Playbook."""
     if isinstance(spec, Playbook):
         return spec
     if spec is None:
-        label = getattr(agreement_type, "label", agreement_type)
-        spec = DEFAULT_BY_AGREEMENT_TYPE.get(label or "", FALLBACK_PLAYBOOK)
+        spec = default_playbook_id(agreement_type)
     spec_str = str(spec)
     path = Path(spec_str)
     if path.suffix.lower() in (".yaml", ".yml") or path.is_file():

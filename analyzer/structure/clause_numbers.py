@@ -50,7 +50,7 @@ def letter_value(s: str) -> Optional[int]:
 
 
 @dataclass
-class Label:
+class ClauseNumber:
     start: int
     end: int
     styles: list = field(default_factory=list)  # [(style, value, number)]
@@ -63,7 +63,7 @@ class Label:
         return self._heading
 
 
-def parse_label(text: str, pos: int, trusted: bool = False) -> Optional[Label]:
+def parse_label(text: str, pos: int, trusted: bool = False) -> Optional[ClauseNumber]:
     """Read a clause label at ``text[pos]``; None when there is none or it is not followed
     by what a clause body starts with."""
     m = LABEL_RE.match(text, pos)
@@ -131,4 +131,4 @@ def parse_label(text: str, pos: int, trusted: bool = False) -> Optional[Label]:
             styles.append((("roman_dot_lower",), (rv,), tok))
     if not styles:
         return None
-    return Label(start=pos, end=end, styles=styles, trusted=trusted)
+    return ClauseNumber(start=pos, end=end, styles=styles, trusted=trusted)

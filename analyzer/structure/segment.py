@@ -26,7 +26,7 @@ from typing import Optional
 from analyzer.core.headings import is_heading_like, looks_like_table_row
 from analyzer.core.schema import Clause, SourceDocument
 from analyzer.core.span_index import Covered
-from analyzer.structure.clause_numbers import Label, parse_label
+from analyzer.structure.clause_numbers import ClauseNumber, parse_label
 from analyzer.structure.headings import heading_after
 from analyzer.structure.tree import (
     RECITALS,
@@ -70,10 +70,10 @@ def segment(doc: SourceDocument) -> list[Clause]:
 
 # --------------------------------------------------------------------------- candidates
 
-def _candidates(doc: SourceDocument) -> list[tuple[int, bool, Optional[Label], str]]:
+def _candidates(doc: SourceDocument) -> list[tuple[int, bool, Optional[ClauseNumber], str]]:
     """(position, at_line_start, label or None, special) sorted by position."""
     text = doc.text
-    out: dict[int, tuple[int, bool, Optional[Label], str]] = {}
+    out: dict[int, tuple[int, bool, Optional[ClauseNumber], str]] = {}
     for m in _LINE_START.finditer(text):
         p = m.end()
         out[p] = (p, True, None, "")
@@ -245,7 +245,7 @@ class _Seen:
         return bisect.bisect_right(ends, end)
 
 
-def _toc_region(text: str, label: Label, seen: _Seen):
+def _toc_region(text: str, label: ClauseNumber, seen: _Seen):
     """A top-level sequence restarting at its first value after short entries, or after
     entries ending in page numbers, is a table of contents followed by the real clauses."""
     for style, value, _ in label.styles:
@@ -271,14 +271,14 @@ def _line_end(text: str, pos: int) -> int:
     return len(text) if end == -1 else end
 
 
-def _heading_label(text: str, pos: int, level: int, line: str) -> Label:
+def _heading_label(text: str, pos: int, level: int, line: str) -> ClauseNumber:
     """An unnumbered DOCX heading paragraph: its own text is the heading."""
     own = re.sub(r"\s+", " ", line).strip(" .:-–—") if len(line) <= 100 and not looks_like_table_row(line) else ""
-    return Label(start=pos, end=pos, styles=[(("heading", level), (0,), None)], trusted=True,
+    return ClauseNumber(start=pos, end=pos, styles=[(("heading", level), (0,), None)], trusted=True,
                  _heading=heading_after(text, pos) or own or None)
 
 
-def _after_recitals(text: str, label: Label, stack: list[Node], line_start: bool):
+def _after_recitals(text: str, label: ClauseNumber, stack: list[Node], line_start: bool):
     """The first article ("1. DEFINITIONS", "ARTICLE I") after lettered recitals ends them."""
     if not (stack and stack[0].kind == "recitals" and line_start):
         return None
@@ -292,7 +292,7 @@ def _top_count(nodes: list[Node]) -> int:
     return sum(1 for n in nodes if n.depth == 0 and n.style is not None)
 
 
-def _place(text: str, label: Label, stack: list[Node], line_start: bool, body_seen: bool):
+def _place(text: str, label: ClauseNumber, stack: list[Node], line_start: bool, body_seen: bool):
     """Where the label goes: (depth, style, value, number) or None to reject it."""
     roots = 1 if stack and stack[0].kind in ("schedule", "signature") else 0
     # 1. continuation of an open level (deepest first)
@@ -343,7 +343,7 @@ def _rank(style: tuple) -> float:
     return 10
 
 
-def _continues(prev: tuple, value: tuple, label: Label, text: str, line_start: bool) -> bool:
+def _continues(prev: tuple, value: tuple, label: ClauseNumber, text: str, line_start: bool) -> bool:
     if len(prev) != len(value):
         return False
     if prev[:-1] == value[:-1]:
@@ -379,7 +379,7 @@ def _numeric(style: tuple, value: tuple) -> Optional[tuple]:
     return None
 
 
-def _mid_ok(text: str, pos: int, label: Label) -> bool:
+def _mid_ok(text: str, pos: int, label: ClauseNumber) -> bool:
     """A label found mid-line must be followed by a capital, quote or bracket."""
     rest = text[label.end:label.end + 40].lstrip(" \t")
     return bool(rest) and (rest[0].isupper() or rest[0] in "\"“([") or label.styles[0][0] == "paren"

@@ -89,7 +89,8 @@ UNTITLED = [
 
 def test_predict_trusts_a_title_that_names_the_type(model):
     text = "JOINT VENTURE AGREEMENT\n\n" + OPENINGS["license"][0]
-    assert atype.predict(model, text) == ("jv", atype.TITLE_CONFIDENCE)
+    label, confidence = atype.predict(model, text)
+    assert label == "jv" and confidence >= atype.MIX_TITLE
 
 
 @pytest.mark.parametrize(("text", "expected"), UNTITLED)

@@ -139,7 +139,7 @@ def test_playbook_unknown_exclude_is_an_error(tmp_path):
 
 @pytest.mark.parametrize("label, expected", [
     ("license", "tech-license"), ("jv", "joint-venture"), ("collaboration", "rd-collaboration"),
-    ("development", "rd-collaboration"), ("nda", "nda"), ("services", "tech-license"), (None, "tech-license"),
+    ("development", "rd-collaboration"), ("nda", "nda"), ("services", "saas-services"), ("distribution", "supply-manufacturing"), (None, "tech-license"),
 ])
 def test_playbook_resolve_by_agreement_type(label, expected):
     at = AgreementType(label=label, confidence=0.9) if label else None
@@ -160,7 +160,7 @@ def test_playbook_resolve_unknown_id():
 
 def test_playbook_list_for_ui():
     ids = {p["id"] for p in list_playbooks()}
-    assert ids == {"tech-license", "joint-venture", "rd-collaboration", "nda"}
+    assert ids == {"tech-license", "joint-venture", "rd-collaboration", "nda", "saas-services", "supply-manufacturing"}
 
 
 def _topics(pb: Playbook) -> set[str]:

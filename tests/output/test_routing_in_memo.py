@@ -1,0 +1,28 @@
+"""The memo shows the detected agreement type and the playbook at the top, and a check note when uncertain."""
+
+from __future__ import annotations
+
+from analyzer.core.schema import AgreementType, DocumentInfo, Format, Report
+from analyzer.output.render import to_html, to_markdown
+
+
+def _report(conf: float, low: bool) -> Report:
+    return Report(document=DocumentInfo(source="c.txt", format=Format.TXT, sha256="0" * 64, chars=4), text="text",
+                  agreement_type=AgreementType(label="services", confidence=conf, low_confidence=low,
+                                               alternatives=[{"label": "license", "confidence": 0.3}]),
+                  playbook="saas-services", playbook_source="agreement_type", perspective="neutral")
+
+
+def test_the_memo_opens_with_the_type_and_the_playbook():
+    md = to_markdown(_report(0.9, False))
+    head = md.splitlines()[2:4]
+    assert "Agreement type" in head[0] and "services" in head[0] and "0.90" in head[0]
+    assert "Playbook" in head[1] and "saas-services" in head[1] and "agreement type" in head[1]
+    assert "Check" not in md
+
+
+def test_a_low_confidence_type_carries_a_check_note():
+    md, html = to_markdown(_report(0.4, True)), to_html(_report(0.4, True))
+    assert "**Check:**" in md and "uncertain" in md and "license 0.30" in md
+    assert "<b>Check:</b>" in html
+    assert html.index("Agreement type") < html.index("Format")
