@@ -6,14 +6,16 @@ package), plus a comment that explains the finding (severity, message,
 rationale, rule). ``w:trackRevisions`` is switched on.
 
 - **insert**: new paragraph(s) after the last paragraph of ``after_clause_id``,
-  or, without a clause, at the end of the body before the signature block. The
+  or, without a clause (or when that clause runs into the signature block or lies in
+  a schedule), at the end of the body before the signature block. The
   paragraph mark and the text are both marked inserted, and the paragraph copies
   the anchor paragraph's style without its list numbering, so no following
   clause is renumbered and no cross-reference goes stale.
 - **replace** / **delete**: the ``[start, end)`` span of ``Report.text`` (the
   first evidence span when the suggestion has none) is cut out of its runs and
   wrapped in ``w:del``; a replacement follows it in a ``w:ins``. Run properties are
-  kept on both sides of every cut.
+  kept on both sides of every cut. A span never takes a clause heading: one that
+  starts on a heading starts after it, and one with a heading inside is skipped.
 
 DOCX input is edited in place: styles, numbering, headers, earlier tracked
 changes and comments are kept as they are. Only the parts a DOCX needs are
@@ -61,6 +63,7 @@ from analyzer.redline.docx_package import (
     verify_docx,
 )
 from analyzer.structure.clause_index import ClauseIndex
+from analyzer.structure.headings import body_start
 
 AUTHOR = "Clause Analyzer"
 INITIALS = "CA"
@@ -148,9 +151,29 @@ def collect_changes(report: Report, accepted: Optional[set[str]] = None,
             if not f.evidence:
                 continue
             start, end = f.evidence[0].start, f.evidence[0].end
-        if 0 <= start < end <= len(report.text):
-            out.append(Change(f, s.action, text if s.action == "replace" else "", start, end))
+        span = _outside_headings(report, start, end) if 0 <= start < end <= len(report.text) else None
+        if span is not None:
+            out.append(Change(f, s.action, text if s.action == "replace" else "", *span))
     return out
+
+
+def _outside_headings(report: Report, start: int, end: int) -> Optional[tuple[int, int]]:
+    """``[start, end)`` less the heading words it starts on; None when it would delete a heading
+    of a clause inside it (a heading is never deleted) or holds nothing else."""
+    text = report.text
+    for c in report.clauses:
+        if not c.heading:
+            continue
+        hs, he = c.start, body_start(text, c.start, c.heading, c.end)
+        if he <= hs or he <= start or hs >= end or not text[hs:he].strip():
+            continue
+        if hs <= start:
+            start = he
+            while start < end and text[start].isspace():
+                start += 1
+        else:
+            return None
+    return (start, end) if start < end else None
 
 
 # --------------------------------------------------------------------------- applying
@@ -227,7 +250,7 @@ def _apply_insert(ctx: _Ctx, tm: TextMap, report: Report, clauses: ClauseIndex, 
                   after_anchor: dict[int, etree._Element]) -> int:
     paras = [p.strip() for p in c.text.split("\n") if p.strip()]
     anchor, before = _insert_anchor(tm, report, clauses, c.after_clause_id, ctx.pkg.body)
-    if c.after_clause_id and anchor is None:
+    if c.after_clause_id and anchor is None and before is None:
         return 0  # unknown clause: do not guess a place
     template = anchor if anchor is not None and anchor.tag == W + "p" else None
     new = [new_paragraph(ctx.pkg, template, text, ctx.ids, AUTHOR, ctx.date) for text in paras]
@@ -249,15 +272,25 @@ def _apply_insert(ctx: _Ctx, tm: TextMap, report: Report, clauses: ClauseIndex, 
 def _insert_anchor(tm: TextMap, report: Report, clauses: ClauseIndex, clause_id: Optional[str],
                    body: etree._Element):
     """(element to insert after, element to insert before): exactly one is set. After the last
-    paragraph of ``clause_id``; without a clause, before the signature block or at the body's end."""
+    paragraph of ``clause_id``; without a clause, or for a clause that runs into the signature block
+    or lies in a schedule, before the signature block (else the first schedule, else the body's end)."""
+    sig = _signature_offset(report.text, clauses)
     if clause_id:
         clause = clauses.get(clause_id)
         if clause is None:
             return None, None
         end = clause.start + len(report.text[clause.start:clause.end].rstrip())
-        ps = tm.paragraph_at(max(clause.start, end - 1))
-        return (_body_child(ps.p, body) if ps else None), None
-    sig = _signature_offset(report.text, clauses)
+        top = clauses.top_level(clause.id) or clause
+        # never after the signature block or inside schedules: such an anchor falls back to the
+        # end of the body, before the signature block
+        if top.kind not in ("signature", "schedule") and (sig is None or end <= sig):
+            ps = tm.paragraph_at(max(clause.start, end - 1))
+            return (_body_child(ps.p, body) if ps else None), None
+        if sig is None:  # no signature block: before the first schedule
+            sched = clauses.first_of_kind("schedule")
+            ps = tm.paragraph_at(sched.start) if sched is not None else None
+            if ps is not None:
+                return None, _body_child(ps.p, body)
     if sig is not None:
         ps = tm.paragraph_at(sig)
         if ps is not None:

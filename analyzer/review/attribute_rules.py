@@ -62,6 +62,16 @@ _LAW_RULES = [("ICC", r"\bICC\b|International Chamber of Commerce"), ("LCIA", r"
 _PLACE = r"\[?(?P<place>[A-Z][A-Za-z'\-]+(?:(?:,? |, )(?:[A-Z][A-Za-z'\-]+|of|de)(?![A-Za-z]))*)"
 
 
+# an obligation's own term that runs past the agreement: "for five (5) years after termination",
+# "during the term and for three (3) years thereafter", "notwithstanding any expiration"
+_OWN_TERM = re.compile(
+    r"\b(?:years?|months?)\s+(?:after|following|from|beyond|subsequent to)\s+(?:the\s+|any\s+|its\s+|such\s+)?(?:date\s+of\s+)?"
+    r"(?:termination|expiration|expiry|end)\b"
+    r"|\b(?:term|termination|expiration|expiry)\b[^.;]{0,60}\b(?:and|plus)\s+(?:for\s+)?(?:a\s+(?:further\s+)?period\s+of\s+)?"
+    r"[^.;]{0,30}\b(?:years?|months?)\s+thereafter"
+    r"|\bnotwithstanding\s+(?:the\s+|any\s+)?(?:termination|expiration|expiry)\b", re.I)
+
+
 def read_attributes(t: str, ctx) -> dict:
     """All attributes stated in one piece of text (a sentence or a clause), as a dict."""
     a: dict = {}
@@ -170,7 +180,8 @@ def read_attributes(t: str, ctx) -> dict:
         a["compelled_disclosure"] = True
     if re.search(r"\breturn\b[^.;]{0,80}\bdestroy|\bdestroy\b[^.;]{0,80}\breturn|\bdestruction\b", low):
         a["return_or_destroy"] = True
-    if re.search(r"surviv|continue (?:in (?:full )?(?:force|effect))?[^.;]{0,30}(?:after|following|notwithstanding)[^.;]{0,30}(?:terminat|expir)", low):
+    if re.search(r"surviv|continue (?:in (?:full )?(?:force|effect))?[^.;]{0,30}(?:after|following|notwithstanding)[^.;]{0,30}(?:terminat|expir)", low) \
+            or _OWN_TERM.search(low):
         a["survives"] = True
     # termination
     trig = []
@@ -197,7 +208,7 @@ def read_attributes(t: str, ctx) -> dict:
 def _commercial(t: str, low: str, ctx, a: dict) -> None:
     """Liability, warranties, law and disputes, compliance, assignment and JV terms."""
     # liability
-    if re.search(r"liab|damages", low):
+    if re.search(r"liab|damages|(?:not be|no) responsib\w*|neither party (?:shall|will) be responsible", low):
         if re.search(r"unlimited|without (?:any )?limit (?:as to|on|of)|no limit(?:ation)? (?:on|to|of|as to) (?:the )?(?:amount|liability|its)"
                      r"|shall not be (?:limited|capped)|(?:is|be|remain) uncapped", low):
             a["uncapped"] = True
@@ -243,6 +254,11 @@ def _commercial(t: str, low: str, ctx, a: dict) -> None:
         a["ip_indemnity"] = True
     # law and disputes
     m = re.search(r"(?:governed by|construed (?:in accordance with|under)|subject to)\s+(?:and construed in accordance with\s+)?(?:the\s+)?(?:substantive\s+)?laws?\s+of\s+(?:the\s+)?(?:State of\s+|Commonwealth of\s+|Province of\s+)?\[?(?P<law>[A-Z][A-Za-z]+(?:\s+(?:and\s+Wales|[A-Z][A-Za-z]+))*)", t)
+    # "governed by and interpreted in accordance with the laws of", "shall be determined, in accordance
+    # with the laws of", "governed by the Laws of England", "the laws of the People's Republic of China"
+    m = m or re.search(r"(?i:govern\w*|constru\w*|interpret\w*|determined)\b[^.;]{0,160}?\b[Ll]aws?\s+of\s+(?:the\s+)?"
+                       r"(?:State\s+of\s+|Commonwealth\s+of\s+|Province\s+of\s+)?\[?"
+                       r"(?P<law>[A-Z][A-Za-z’'\-]+(?:\s+(?:and\s+Wales|of\s+[A-Z][A-Za-z’'\-]+|[A-Z][A-Za-z’'\-]+))*)", t)
     if m:
         a["governing_law"] = m.group("law")
     if re.search(r"arbitra", low):

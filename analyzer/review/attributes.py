@@ -149,14 +149,26 @@ def document_context(text: str, entities=(), parties=()) -> Context:
 
 
 
-def extract_attributes(text: str, spans: list[tuple[int, int]], context: Optional[Context] = None) -> Attributes:
+def extract_attributes(text: str, spans: list[tuple[int, int]], context: Optional[Context] = None, *,
+                       lead_ins: Optional[dict[tuple[int, int], tuple[int, int]]] = None,
+                       only: Optional[dict[tuple[int, int], frozenset[str]]] = None) -> Attributes:
     """Attributes of the clause whose evidence is ``spans`` of ``text``. The first span
-    that states an attribute wins; list attributes are merged over all spans."""
+    that states an attribute wins; list attributes are merged over all spans.
+
+    ``lead_ins`` maps a span (a list item) to the span that introduces it; the two are read
+    together, and what they state is placed at the item. ``only`` limits what a span may state
+    (a survival clause states ``survives``, not the terms of the clauses it lists)."""
     ctx = context or Context()
+    lead_ins, only = lead_ins or {}, only or {}
     merged: dict = {}
     where: dict[str, tuple[int, int]] = {}
     for s, e in spans:
-        for k, v in read_attributes(text[s:e], ctx).items():
+        lead = lead_ins.get((s, e))
+        piece = f"{text[lead[0]:lead[1]]} {text[s:e]}" if lead else text[s:e]
+        allowed = only.get((s, e))
+        for k, v in read_attributes(piece, ctx).items():
+            if allowed is not None and k not in allowed:
+                continue
             if isinstance(v, list):
                 old = merged.setdefault(k, [])
                 old += [x for x in v if x not in old]

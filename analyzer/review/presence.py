@@ -22,6 +22,7 @@ from typing import Iterable, Optional
 from analyzer.core.headings import is_document_title
 from analyzer.core.span_index import Covered, SpanIndex
 from analyzer.structure.clause_index import ClauseIndex
+from analyzer.structure.clause_numbers import roman_to_int
 from analyzer.structure.headings import HeadingIndex, Section, body_start
 
 # category -> (heading pattern, body pattern a heading-matched clause must contain)
@@ -110,21 +111,26 @@ PHRASES: dict[str, str] = {
     "termination_for_cause": r"(?:may|right to|entitled to|shall|will)\s+(?:\w+\s+){0,3}terminat\w*[^.]{0,200}\b(?:breach|default|insolven|bankrupt|receiver|liquidat)"
                              r"|(?:breach|default|insolven|bankrupt)\w*[^.]{0,200}\b(?:may|right to|entitled to)\s+(?:\w+\s+){0,3}terminat",
     "termination_for_convenience": r"terminat\w*[^.]{0,120}\b(?:for convenience|for any (?:or no )?reason|without cause)",
-    "post_termination_services": r"(?:upon|following|after|on|in the event of)\s+(?:the\s+|any\s+|a\s+|such\s+)?(?:\w+\s+){0,2}(?:termination|expiration|expiry)\b(?:[^.]|\.\d){0,250}"
+    "post_termination_services": r"\b(?:termination|expiration|expiry)\b[^.]{0,120}\b(?:shall not (?:affect|relieve|prejudice)|(?:shall be )?without prejudice to)\b[^.]{0,160}\b(?:accru\w*|liabilit\w*)"
+                                 r"|(?:upon|following|after|on|in the event of)\s+(?:the\s+|any\s+|a\s+|such\s+)?(?:\w+\s+){0,2}(?:termination|expiration|expiry)\b(?:[^.]|\.\d){0,250}"
                                  r"\b(?:sell|return|destroy|cease|continue|wind|revert|transition|shall apply|sell[\s-]off|inventory)",
     "warranty": r"\brepresents and warrants\b|\bwarrants (?:to|that)\b|\bdisclaims?\b[^.]{0,80}\bwarrant",
-    "indemnification": r"\b(?:shall|will|agrees? to|hereby)\s+(?:\w+\s+){0,3}(?:indemnify|defend)\b|\bhold\b[^.]{0,40}\bharmless\b",
+    "indemnification": r"\b(?:shall|will|agrees? to|hereby)\s+(?:\w+\s+){0,3}(?:indemnify|defend)\b|\bhold\b[^.]{0,120}\bharmless\b",
     "limitation_of_liability": r"in no event shall[^.]{0,120}\bliab|\bliab\w*[^.]{0,80}\b(?:shall not exceed|limited to)|\baggregate liability\b"
+                               r"|\b(?:not be|no|neither party (?:shall|will) be) (?:liable|responsible)\b[^.]{0,120}\bindirect (?:loss|damage)"
                                r"|\bconsequential (?:or \w+ )?damages\b|\b(?:shall|will) not be liable\b[^.]{0,120}\b(?:indirect|incidental|consequential|punitive|exemplary)\b",
     "cap_on_liability": r"\bliab\w*[^.]{0,120}\b(?:shall not exceed|not to exceed|limited to)|\baggregate liability\b",
     "governing_law": r"governed by\b[^.]{0,60}\blaws? of|construed (?:in accordance with|under) the laws? of",
-    "dispute_resolution": r"(?:settled|resolved|determined|referred|submitted|decided)\s+(?:\w+\s+){0,4}(?:by|to|through|in)\s+(?:binding\s+|final\s+)?(?:arbitration|mediation)"
+    "dispute_resolution": r"\b(?:disputes?|proceedings?|claims?|actions?)\b[^.]{0,120}\b(?:shall|will|must) be (?:brought|heard|litigated|commenced|filed)\b[^.]{0,60}\b(?:courts?|state of|county of)\b"
+                          r"|(?:settled|resolved|determined|referred|submitted|decided)\s+(?:\w+\s+){0,4}(?:by|to|through|in)\s+(?:binding\s+|final\s+)?(?:arbitration|mediation)"
                           r"|\barbitration (?:shall|will) be\b|\bexclusive jurisdiction\b|submit\w* to the (?:non-)?exclusive jurisdiction|\bvenue\b[^.]{0,80}\bcourts?\b",
     "export_control": r"\bexport (?:control|administration|laws?|regulations?|licen[cs]e)|\bre-?export\b|\bdual[\s-]use\b|\bITAR\b",
     "data_protection": r"\bpersonal data\b|\bdata protection\b|\bGDPR\b|\bpersonal information\b",
     "anti_assignment": r"\b(?:assign|transfer)\w*[^.]{0,120}\b(?:without|prior)\b[^.]{0,60}\bconsent|may not (?:be )?(?:assign|transfer)"
+                       r"|\b(?:rights|obligations)\b[^.]{0,80}\b(?:shall|may|will) not be (?:assigned|transferred)"
                        r"|terminate[^.]{0,40}\bin the event of its [\"“]?assignment",
-    "change_of_control": r"\bchange (?:of|in) control\b|\bcontrolling interest\b",
+    "change_of_control": r"\bchange (?:of|in) control\b|\bcontrolling interest\b"
+                         r"|\b(?:assign|transfer)\w*[^.]{0,160}\bin connection with (?:a |any |the )?(?:merger|acquisition|consolidation|sale of (?:all|substantially all))",
     "force_majeure": r"\bforce majeure\b",
     "technology_transfer_know_how": r"\bknow[\s-]?how\b[^.]{0,120}\b(?:deliver|disclose|provide|transfer|make available)|\btechnical assistance\b",
     "capital_contribution": r"\bcapital contributions?\b|\bcontribute\b[^.]{0,60}\bcapital\b|\bsubscribe for\b",
@@ -162,6 +168,34 @@ _NON_OPERATIVE = re.compile(
     r"|\W*(?:recitals\W+)?whereas\b|[^\n]*?(?:\.{5,}|…{3,})"
     r"|(?:[^.]|\.\d)*?\b\d{1,3}\s+(?:section|article)\s+[\dIVX]"  # table of contents: '... 18 Section 8.2 ...'
     r"|(?:[^.]|\.\d)*?\b(?:sections?|articles?|clauses?)\s+" + _REF + r"(?:\s*(?:,|and|or|through|to)\s*" + _REF + r"){2,}", re.I)
+
+
+# a "heading" that is a sentence set in capitals ("A STATEMENT OF WORK DOES NOT CONSTITUTE BREACH OF
+# CONTRACT."): it names no section
+_SENTENCE_TITLE = re.compile(r"\S+\s+\S+.*\b(?:shall|will|does|do|did|is|are|was|were|must|constitutes?)\s+(?:not\s+)?\w+", re.I)
+# a sentence that keeps provisions in force after the agreement ends
+_SURVIVAL = re.compile(r"\bsurviv\w*|\b(?:continue|remain)\s+(?:in\s+(?:full\s+)?(?:force|effect)|binding|in\s+place)"
+                       r"[^.;]{0,60}\b(?:after|following|notwithstanding|beyond)\b[^.;]{0,40}\b(?:terminat|expir)", re.I)
+# "Sections 3.6, 4, 6 and 9", "Article IV", "clauses 5(b) and 7"
+_CITED_NUM = r"(?:\d+(?:\.\d+)*(?:\s?\([a-z0-9]{1,4}\))*|[IVXL]+\b)"
+_CITED = re.compile(r"\b(?:sections?|articles?|clauses?|paragraphs?|§§?)\s*(" + _CITED_NUM +
+                    r"(?:\s*(?:,|and|or|&|through|to)\s*(?:(?:sections?|articles?|clauses?|paragraphs?)\s+)?" + _CITED_NUM + r")*)", re.I)
+# a list item's enumerator: "(b) On the commencement ...", "ii) upon ..."
+_ENUMERATED = re.compile(r"\s*(?:\(?[a-z]{1,3}\)|\(?\d{1,2}\)|\(?[ivx]{1,5}\))\s", re.I)
+# a definition's term: '"Confidential Information" means'
+_DEFINED = re.compile(r"\W*(?:\d+(?:\.\d+)*\.?\s*)?(?:\([a-z0-9]{1,4}\)\s*)?[\"“]([^\"”]{1,80})[\"”]\s*(?:shall\s+)?"
+                      r"(?:means?|has the meaning|shall have the meaning|refers?|includes?)\b", re.I)
+
+
+def _number_key(number: str) -> str:
+    """Comparable form of a clause number: "Section 1.01." -> "1.1", "IV" -> "4", "5 (b)" -> "5(b)"."""
+    n = re.sub(r"^(?:section|article|clause|paragraph)\s+", "", number.strip(), flags=re.I).rstrip(".").replace(" ", "")
+    m = re.fullmatch(r"(\d+(?:\.\d+)*)\.?((?:\([a-z0-9]+\))*)", n, re.I)
+    if m:
+        return ".".join(str(int(x)) for x in m.group(1).split(".")) + m.group(2).lower()
+    if re.fullmatch(r"[IVXL]+", n) and roman_to_int(n):
+        return str(roman_to_int(n))
+    return n.lower()
 
 
 @dataclass(frozen=True)
@@ -251,7 +285,7 @@ class PresenceIndex:
         if head and "heading" in self.signals:
             hpat, bpat = re.compile(head[0], _FLAGS), re.compile(head[1], _FLAGS)
             for sec in self.headings.sections_titled(hpat):
-                if is_document_title(sec.title):
+                if is_document_title(sec.title) or _SENTENCE_TITLE.search(sec.title):
                     continue
                 bs, be = sec.body_start, sec.end
                 body = self.text[bs:be]
@@ -277,6 +311,189 @@ class PresenceIndex:
             out += self.evidence(cat)
         return _dedupe(out)
 
+    # -- the whole-contract reading behind attribute checks ------------------------------------
+
+    def scope(self, categories: Iterable[str], units: Optional[list[Unit]] = None, survival: bool = True) -> "Scope":
+        """Everything an attribute check on ``categories`` reads, across the whole contract:
+
+        - the evidence ``units`` (default: ``evidence_any``), and every operative sentence with a
+          phrase of the categories, wherever it stands (labels and headings do not hide them);
+        - each list item together with the words that introduce it ("... may terminate this
+          Agreement: ... (b) on the bankruptcy of the other party"), and the items that follow
+          such an introduction;
+        - the definitions of the categories' own terms ('"Confidential Information" means ...');
+        - the survival clauses that keep one of those clauses in force after termination, by
+          citing its number or by naming its subject (they state ``survives`` only), when
+          ``survival`` is asked for.
+        """
+        cats = list(categories)
+        units = list(self.evidence_any(cats) if units is None else units)
+        held = Covered((u.start, u.end) for u in units)
+        for cat in cats:
+            phrase = PHRASES.get(cat)
+            if not phrase or "phrase" not in self.signals:
+                continue
+            pat = re.compile(phrase, _FLAGS)
+            unless = re.compile(PHRASE_EXCEPTIONS[cat], _FLAGS) if cat in PHRASE_EXCEPTIONS else None
+            for s, e in self.operative_sentences():
+                if not held.span(s, e) and pat.search(self.text, s, e) and not (unless and unless.search(self.text, s, e)) \
+                        and self._operative_span(s, e, cat):
+                    units.append(Unit(s, e, self.clause_at(s, e), "phrase"))
+        units = _dedupe(units)
+        lead_ins: dict[tuple[int, int], tuple[int, int]] = {}
+        seen = {(u.start, u.end) for u in units}
+        for u in list(units):
+            lead = self.lead_in(u.start, u.end)
+            if lead is not None:
+                lead_ins[(u.start, u.end)] = lead
+            if self.text[u.start:u.end].rstrip().endswith((":", "—")):
+                for s, e in self.items_after(u.end):
+                    if (s, e) not in seen:
+                        seen.add((s, e))
+                        units.append(Unit(s, e, self.clause_at(s, e), u.source))
+                    lead_ins.setdefault((s, e), (u.start, u.end))
+        related: list[Unit] = []
+        for cat in cats:
+            for d in self.definitions_of(cat):
+                if (d.start, d.end) not in seen:
+                    seen.add((d.start, d.end))
+                    related.append(d)
+        ids = {u.clause_id for u in units if u.clause_id}
+        kept: list[Unit] = []
+        for cat in cats if survival else ():
+            for v in self.survival(ids, cat):
+                if (v.start, v.end) not in seen:
+                    seen.add((v.start, v.end))
+                    kept.append(v)
+        return Scope(units=sorted(units, key=lambda u: (u.start, -u.end)), related=related, survival=kept,
+                     lead_ins=lead_ins)
+
+    def _sentence_at(self, pos: int) -> Optional[int]:
+        hits = self._sentence_spans.overlapping(pos, pos + 1)
+        return hits[0] if hits else None
+
+    def lead_in(self, start: int, end: int) -> Optional[tuple[int, int]]:
+        """For a list item ("(b) on the bankruptcy of ..."), the sentence that introduces the list
+        ("Either party may terminate this Agreement:"); None for anything else."""
+        if not _ENUMERATED.match(self.text, start):
+            return None
+        i = self._sentence_at(start)
+        if i is None:
+            return None
+        for j in range(i - 1, max(-1, i - 16), -1):
+            s, e = self.sentences[j]
+            if _ENUMERATED.match(self.text, s) and not self.text[s:e].rstrip().endswith((":", "—")):
+                continue  # an earlier item of the same list
+            return (s, e) if self.text[s:e].rstrip().endswith((":", "—", " if", " where", " upon")) else None
+        return None
+
+    def items_after(self, pos: int) -> list[tuple[int, int]]:
+        """The list items ("(a) ...", "(b) ...") that follow an introduction ending at ``pos``."""
+        out: list[tuple[int, int]] = []
+        j = next((k for k, (s, _) in enumerate(self.sentences) if s >= pos), len(self.sentences))
+        while j < len(self.sentences) and len(out) < 15 and _ENUMERATED.match(self.text, self.sentences[j][0]):
+            out.append(self.sentences[j])
+            j += 1
+        return out
+
+    def definitions_of(self, category: str) -> list[Unit]:
+        """Definitions of the category's own terms ('"Confidential Information" means ...'), whole
+        (a definition clause, or the sentence with the list items under it)."""
+        head = HEADINGS.get(category)
+        if not head:
+            return []
+        hpat = re.compile(head[0], _FLAGS)
+        out: list[Unit] = []
+        for s, e in self.sentences:
+            m = _DEFINED.match(self.text, s, e)
+            if not m or not hpat.search(m.group(1).strip()):
+                continue
+            c = self.clause_index.innermost(s, e)
+            if c is not None and c.kind == "definition":
+                out.append(Unit(c.start, c.end, c.id, "definition"))
+                continue
+            items = self.items_after(e)
+            out.append(Unit(s, items[-1][1] if items else e, self.clause_at(s, e), "definition"))
+        return _dedupe(out)
+
+    def _numbers(self) -> dict[str, str]:
+        if not hasattr(self, "_number_ids"):
+            ids: dict[str, str] = {}
+            for c in self.clauses:
+                if c.number and c.kind not in ("schedule", "definition"):
+                    ids.setdefault(_number_key(c.number), c.id)
+            self._number_ids = ids
+        return self._number_ids
+
+    def cited(self, start: int, end: int) -> set[str]:
+        """Ids of the clauses that ``[start, end)`` cites: the cross-references resolved to clauses,
+        else the clause numbers it names ("Sections 3.6, 4 and 9")."""
+        ids = {e.target_clause_id for e in self.report.entities
+               if e.type in ("cross_reference", "xref") and e.target_clause_id and start <= e.start < end}
+        if ids:
+            return ids
+        for m in _CITED.finditer(self.text[start:end]):
+            for num in re.findall(_CITED_NUM, m.group(1)):
+                cid = self._numbers().get(_number_key(num))
+                if cid:
+                    ids.add(cid)
+        return ids
+
+    def _lineage(self, clause_id: Optional[str]) -> list[str]:
+        out, c = [], self.by_id.get(clause_id or "")
+        while c is not None and len(out) < 8:
+            out.append(c.id)
+            c = self.by_id.get(c.parent_id) if c.parent_id else None
+        return out
+
+    def survival(self, clause_ids: set[str], category: str) -> list[Unit]:
+        """Sentences that keep a clause of ``category`` in force after termination or expiry: they
+        cite one of ``clause_ids`` (or a clause holding one, or one inside one), or name the
+        category ("the obligations of confidentiality shall survive")."""
+        holding = {a for cid in clause_ids for a in self._lineage(cid)}
+        head = HEADINGS.get(category)
+        naming = re.compile(head[0], _FLAGS) if head else None
+        out: list[Unit] = []
+        for s, e in self.sentences:
+            if not _SURVIVAL.search(self.text, s, e):
+                continue
+            cited = self.cited(s, e)
+            hit = bool(cited & holding) or any(set(self._lineage(c)) & clause_ids for c in cited)
+            if not hit and naming is not None:
+                hit = bool(naming.search(_BOILERPLATE.sub(" ", self.text[s:e])))
+            if hit:
+                out.append(Unit(s, e, self.clause_at(s, e), "survival"))
+        return out
+
+    def clause_label(self, clause_id: Optional[str]) -> Optional[str]:
+        """How a memo cites a clause: its number, with the numbers over a list item ("7.3(b)"),
+        else its heading."""
+        parts: list[str] = []
+        c = self.by_id.get(clause_id or "")
+        while c is not None and len(parts) < 4:
+            if c.number:
+                parts.append(c.number.strip().rstrip("."))
+                if not parts[-1].startswith("("):
+                    break
+            elif not parts:
+                return c.heading
+            c = self.by_id.get(c.parent_id) if c.parent_id else None
+        return "".join(reversed(parts)) or None
+
+
+@dataclass
+class Scope:
+    """What an attribute check reads: the clause's units, related definitions, survival
+    clauses (read for ``survives`` only), and each list item's introduction."""
+
+    units: list[Unit]
+    related: list[Unit]
+    survival: list[Unit]
+    lead_ins: dict[tuple[int, int], tuple[int, int]]
+
+    def all_units(self) -> list[Unit]:
+        return [*self.units, *self.related, *self.survival]
+
 
 _SENT_END = re.compile(r"(?<=[.;:!?])\s+(?=[\"“(]?[A-Z0-9(])|\n\s*")
 
@@ -299,7 +516,7 @@ def simple_sentences(text: str) -> list[tuple[int, int]]:
 
 def _dedupe(units: list[Unit]) -> list[Unit]:
     """Sorted by position; a unit inside an earlier kept unit is dropped (labels win)."""
-    rank = {"label": 0, "heading": 1, "phrase": 2}
+    rank = {"label": 0, "heading": 1, "phrase": 2, "definition": 3, "survival": 4}
     out: list[Unit] = []
     for u in sorted(units, key=lambda u: (u.start, -u.end, rank[u.source])):
         if out and u.start >= out[-1].start and u.end <= out[-1].end:

@@ -6,6 +6,7 @@ import hashlib
 import re
 
 import pytest
+from builders import add_sections
 
 from analyzer.core.errors import PlaybookError
 from analyzer.core.schema import Clause, DocumentInfo, Label, Party, Report
@@ -32,12 +33,7 @@ NO_CHALLENGE = "Beta shall not challenge the validity of the Licensed Patents."
 
 def build(sections: list[tuple[str, str]], labels: list[tuple[str, str]] = (), parties=True, signature=False) -> Report:
     """A report whose clauses are '<n>. <heading>' sections; ``labels`` are (category, sentence) pairs."""
-    text = f"PATENT LICENCE AGREEMENT between {ACME} (\"Acme\") and {BETA} (\"Beta\").\n\n"
-    clauses = []
-    for n, (heading, body) in enumerate(sections, 1):
-        start = len(text)
-        text += f"{n}. {heading}\n{body}\n\n"
-        clauses.append(Clause(id=f"c{n}", number=str(n), heading=heading, start=start, end=len(text) - 2))
+    text, clauses = add_sections(f"PATENT LICENCE AGREEMENT between {ACME} (\"Acme\") and {BETA} (\"Beta\").\n\n", sections)
     if signature:
         start = len(text)
         text += "Signed for and on behalf of Acme.\n"

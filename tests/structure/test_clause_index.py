@@ -152,8 +152,8 @@ def test_redline_inserts_after_the_last_paragraph_of_the_anchor_clause(licence_r
 
     report = licence_report
     index = ClauseIndex(report.clauses)
-    inserts = [f for f in report.findings if f.suggestion and f.suggestion.action == "insert"
-               and f.suggestion.after_clause_id]
+    inserts = [f for f in report.findings if f.kind == "missing" and f.suggestion
+               and f.suggestion.action == "insert" and f.suggestion.after_clause_id]
     assert inserts
     first = inserts[0]
     anchor = index.get(first.suggestion.after_clause_id)
