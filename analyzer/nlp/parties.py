@@ -133,6 +133,7 @@ def _parties_after(text: str, start: int, end: int, aliases, intro) -> tuple[lis
             if not _ABBREV_WORD.search(text, max(s0, sent.start() - 6), sent.start()):
                 s1 = sent.start() + 1
                 break
+    aliases = [(a, b) for a, b in aliases if _in_alias_position(text, s0, a)]
     quoted = {(a, b) for a, b in aliases}
     for m in _BARE_ALIAS.finditer(text, s0, s1):
         a, b = m.span("t")
@@ -182,7 +183,42 @@ def _parties_after(text: str, start: int, end: int, aliases, intro) -> tuple[lis
     for h in hits:
         if h.name and _NOT_NAMES.match(text, h.name[0]):
             h.name = None
+        if intro is None and h.name and not is_legal_person(text[h.name[0]:h.name[1]]):
+            h.name = None  # without "between ..." only a company or a person's name is a party
+    if intro is None:
+        hits = [h for h in hits if h.name]
     return [h for h in hits if h.name or h.aliases], max(s1, (intro.end() if intro else start) + 1)
+
+
+_ALIAS_LEAD = re.compile(r"(?i:hereinafter|hereafter|referred\s+to\s+as|called|known\s+as)[\s,:]*(?:the\s+)?[\"“]?$")
+
+
+def _in_alias_position(text: str, s0: int, a: int) -> bool:
+    """A short name is given inside parentheses or after "hereinafter (referred to as)"; a
+    '"X" means' definition names a term, not a party."""
+    open_ = text.rfind("(", s0, a)
+    if open_ != -1 and open_ > text.rfind(")", s0, a) and a - open_ < 200:
+        return True
+    return bool(_ALIAS_LEAD.search(text, max(s0, a - 60), a))
+
+
+_NOT_PERSON_WORDS = re.compile(
+    r"\b(?:Agreement|Contract|Licen[cs]e|Period|Definitions?|Conflicts?|Investment|Schedule|Exhibit|Annex|Appendix|"
+    r"Section|Article|Clause|Terms?|Conditions?|Services?|Subscription|Witness|Whereof|Signature|Signed|Executed|"
+    r"Parties|Party|Recitals?|Background|Page|Date|Effective|Notices?|Payment|Fees?|Confidential\w*|Termination|"
+    r"Warrant\w*|Liability|Indemn\w*|Law|Governing|Term|Territory|Products?|Patents?|Rights?)\b", re.I)
+_PERSON = re.compile(r"(?:(?:Mr|Mrs|Ms|Dr|Prof)\.?\s+)?[A-Z][A-Za-z'’\-]+(?:\s+[A-Z]\.)?(?:\s+[A-Z][A-Za-z'’\-]+){1,3}")
+
+
+def is_legal_person(name: str) -> bool:
+    """A company (its name carries a legal-form suffix) or a person's name; a heading or a
+    defined term ("Cloud Service Agreement; The Subscription Period") is neither."""
+    name = name.strip()
+    if not name or ";" in name or len(name) > 120:
+        return False
+    if _org()["suffix"].search(name):
+        return True
+    return bool(_PERSON.fullmatch(name)) and not _NOT_PERSON_WORDS.search(name)
 
 
 def _split_and(text: str, s: int, e: int) -> list[tuple[int, int]]:
@@ -192,6 +228,9 @@ def _split_and(text: str, s: int, e: int) -> list[tuple[int, int]]:
         pos = m.end()
     out.append((pos, e))
     return [(a, b) for a, b in out if b > a]
+
+
+_ON_BEHALF = re.compile(r"(?i:(?:signed\s+)?(?:for\s+and\s+)?on\s+behalf\s+of|signed\s+(?:by|for))\s+(?P<n>.+)$")
 
 
 def find_signatories(text: str, start: int, end: int) -> list[tuple[int, int]]:
@@ -205,7 +244,10 @@ def find_signatories(text: str, start: int, end: int) -> list[tuple[int, int]]:
         line = lines[-1].strip().rstrip(":")
         if len(line) > 80 or re.match(r"(?:Name|Title|Date|Signature|Its|By)\b", line, re.I):
             continue
-        if line.isupper() or _org()["suffix"].search(line):
+        behalf = _ON_BEHALF.search(line)
+        if behalf:
+            line = behalf.group("n").strip(" ,.:")
+        if (line.isupper() and not _NOT_PERSON_WORDS.search(line)) or is_legal_person(line):
             s = text.rfind(line, max(start, m.start() - 300), m.start())
             if s != -1:
                 out.append((s, s + len(line)))

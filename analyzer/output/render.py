@@ -11,6 +11,7 @@ from __future__ import annotations
 import html as _html
 import re
 from collections import Counter, defaultdict
+from typing import Optional
 
 from analyzer.core.schema import Report, Severity
 
@@ -89,6 +90,41 @@ def _clause_title(c) -> str:
     return " ".join(x for x in (c.number or "", c.heading or "") if x).strip() or f"({c.kind})"
 
 
+_RELATIVE_NUMBER = re.compile(r"^\(?[A-Za-z0-9]{1,6}\)$|^\([A-Za-z0-9]{1,6}\)?$")
+
+
+def clause_reference(report: Report, clause_id) -> Optional[str]:
+    """The number of the clause ``clause_id`` names, read from the clause tree: a relative
+    number ("(b)") is prefixed with its ancestors' numbering ("7.3(b)")."""
+    by_id = {c.id: c for c in report.clauses}
+    c = by_id.get(clause_id) if clause_id else None
+    if c is None or not (c.number or "").strip():
+        return None
+    parts = [_relative(c.number)]
+    seen = {c.id}
+    while parts[0].startswith("(") and c.parent_id in by_id and c.parent_id not in seen:
+        c = by_id[c.parent_id]
+        seen.add(c.id)
+        num = _relative(c.number or "")
+        if not num:
+            break
+        parts.insert(0, num)
+    return "".join(parts)
+
+
+def _relative(number: str) -> str:
+    """'b)' and '(b)' -> '(b)'; an absolute number ('7.3.') loses its trailing dot."""
+    num = number.strip().rstrip(".")
+    if _RELATIVE_NUMBER.match(num):
+        return "(" + num.strip("()") + ")"
+    return num
+
+
+def _finding_clause(report: Report, f) -> str:
+    ref = clause_reference(report, getattr(f, "clause_id", None))
+    return f" (clause {ref})" if ref else ""
+
+
 def to_markdown(report: Report) -> str:
     md = md_text
     d = report.document
@@ -109,7 +145,7 @@ def to_markdown(report: Report) -> str:
                   f"{len(report.findings)} finding(s): " + ", ".join(f"{counts.get(s, 0)} {s}" for s in Severity), ""]
         lines += ["## Findings by severity", ""]
         for f in sorted(report.findings, key=lambda f: (f.severity.rank, f.category)):
-            lines.append(f"### \\[{md(f.severity.upper())}\\] {md(f.kind)}: {md(f.category)}")
+            lines.append(f"### \\[{md(f.severity.upper())}\\] {md(f.kind)}: {md(f.category)}{md(_finding_clause(report, f))}")
             lines.append("")
             lines.append(md(f.message))
             if f.rationale:
@@ -159,7 +195,7 @@ def to_html(report: Report) -> str:
         parts.append("<h2>Executive summary</h2><p>" + f"{len(report.findings)} finding(s): "
                      + ", ".join(f"{counts.get(s, 0)} {s}" for s in Severity) + "</p><h2>Findings by severity</h2>")
         for f in sorted(report.findings, key=lambda f: (f.severity.rank, f.category)):
-            parts.append(f"<div class='finding {f.severity}'><h3>[{f.severity.upper()}] {esc(f.kind)}: {esc(f.category)}</h3><p>{esc(f.message)}</p>")
+            parts.append(f"<div class='finding {f.severity}'><h3>[{f.severity.upper()}] {esc(f.kind)}: {esc(f.category)}{esc(_finding_clause(report, f))}</h3><p>{esc(f.message)}</p>")
             if f.rationale:
                 parts.append(f"<p><i>Why it matters:</i> {esc(f.rationale)}</p>")
             for ev in f.evidence:

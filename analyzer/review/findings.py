@@ -12,6 +12,15 @@ For each rule that applies to the perspective:
   check -> replace the sentence that states it (or the clause's first sentence
   when the attribute is absent) with the preferred language.
 
+A rule states whose interest its language protects (``protects``). When that is the other
+side (``Rule.burdens``), the finding is still reported, since it says what the contract does,
+but no language is proposed: the playbook's text would worsen the client's position (narrow
+its own licence, make it grant back its improvements). A check may state its own
+``protects`` (the field-of-use test of a licence grant protects the licensor): for the other
+side it is reported the same way, without language. The law and forum
+placeholders come from ``analyzer.review.jurisdiction``, which fits them to the contract type
+and the parties' countries.
+
 A replacement or deletion edits existing text only where that is safe (``Anchors``): the
 span must carry a flagged label of the rule's category with confidence of at least
 ``REPLACE_MIN_CONFIDENCE``, no heading over it may name another category, it may not
@@ -32,6 +41,7 @@ from analyzer.core.headings import is_run_in_heading
 from analyzer.core.schema import Finding, Report, Span, Suggestion, make_id
 from analyzer.core.span_index import Covered, SpanIndex
 from analyzer.review.attributes import Attributes, document_context, extract_attributes
+from analyzer.review.jurisdiction import forum_defaults
 from analyzer.review.placeholders import fill, placeholder_values
 from analyzer.review.playbook import Check, Playbook, Rule
 from analyzer.review.presence import HEADINGS, SIGNALS, PresenceIndex, Unit
@@ -219,6 +229,7 @@ class _Comparer:
         self.sha = report.document.sha256
         self.index = PresenceIndex(report, signals)
         self.values = placeholder_values(report, playbook.defaults)
+        self.values.update(forum_defaults(report))
         self.ctx = document_context(report.text, report.entities, report.parties)
         self.source: dict[str, str] = {}  # finding id -> how its evidence was found
         self.sentences = SpanIndex([(x.start, x.end) for x in report.sentences])
@@ -293,8 +304,9 @@ class _Comparer:
         need = "requires" if rule.requirement == "required" else "recommends"
         msg = (f"Missing: {rule.title}. No such clause was found (searched {self._searched()}: labels, headings "
                f"and wording); the playbook {need} one.")
-        sug = Suggestion(action="insert", text=fill(rule.preferred, self.values), fallback_text=fill(rule.fallback, self.values),
-                         after_clause_id=after)
+        sug = None if rule.burdens(self.perspective) else Suggestion(
+            action="insert", text=fill(rule.preferred, self.values), fallback_text=fill(rule.fallback, self.values),
+            after_clause_id=after)
         return self._finding(rule, "missing", "missing", msg, rule.severity, [], None, sug)
 
     def _unwanted(self, rule: Rule, units: list[Unit]) -> Finding:
@@ -302,7 +314,9 @@ class _Comparer:
         spans = [(u.start, u.end) for u in units[:5]]
         msg = f"{rule.title} clause present, which the playbook rejects from the {self.perspective}'s side: " \
               f"“{_snippet(self.text, first.start, first.end)}”"
-        if rule.fallback:
+        if rule.burdens(self.perspective):
+            sug = None
+        elif rule.fallback:
             sug = self._edit(rule, "replace", first.start, first.end, first.clause_id, fill(rule.fallback, self.values))
         else:
             sug = self._edit(rule, "delete", first.start, first.end, first.clause_id, None)
@@ -379,7 +393,9 @@ class _Comparer:
             msg = f"{rule.title}: {check.message} — “{_snippet(self.text, s, e)}”"
             if check.kind != "risk" and places:
                 msg += f" (read: {places})"
-            if check.action == "delete":
+            if rule.burdens(self.perspective, check):
+                sug = None
+            elif check.action == "delete":
                 sug = self._edit(rule, "delete", s, e, unit.clause_id, None)
             else:
                 sug = self._edit(rule, "replace", s, e, unit.clause_id, fill(check.preferred or rule.preferred, self.values),

@@ -113,6 +113,8 @@ AttributeName = Annotated[str, AfterValidator(_check_attribute), Field(json_sche
 Template = Annotated[Optional[str], AfterValidator(_check_template)]
 Requirement = Literal["required", "recommended", "must_not_have"]
 Perspective = Literal["licensor", "licensee", "partner", "neutral"]
+# whose interest a rule's language protects
+Protects = Literal["licensor", "licensee", "partner", "both"]
 def _op_from_yaml(v):
     # YAML reads an unquoted true/false as a boolean
     return str(v).lower() if isinstance(v, bool) else v
@@ -161,6 +163,7 @@ class Check(Condition):
     message: str = Field(description="what is wrong when the check fails, in one line")
     severity: Optional[Severity] = None
     perspectives: Optional[list[Perspective]] = Field(None, description="perspectives the check applies to (default: all)")
+    protects: Optional[Protects] = Field(None, description="whose interest this check's language protects (default: the rule's)")
     action: Literal["replace", "delete"] = "replace"
     preferred: Template = Field(None, description="replacement language for this check (default: the rule's)")
     when: list[Condition] = Field(default_factory=list, description="the check applies only when all these hold")
@@ -174,6 +177,7 @@ class RuleOverride(_Strict):
     rationale: Optional[str] = None
     preferred: Template = None
     fallback: Template = None
+    protects: Optional[Protects] = None
     checks: Optional[list[Check]] = None
 
 
@@ -185,6 +189,9 @@ class Rule(_Strict):
     requirement: Requirement
     severity: Severity
     perspectives: Optional[list[Perspective]] = Field(None, description="perspectives the rule applies to (default: all)")
+    protects: Optional[Protects] = Field(
+        None, description="whose interest the rule's language protects: a party (licensor, licensee, partner) or "
+                          "both; language that protects the other side is never proposed to a party (default: both)")
     checks: list[Check] = Field(default_factory=list)
     rationale: str
     preferred: Template = None
@@ -200,6 +207,12 @@ class Rule(_Strict):
 
     def applies_to(self, perspective: str) -> bool:
         return self.perspectives is None or perspective in self.perspectives
+
+    def burdens(self, perspective: str, check: Optional["Check"] = None) -> bool:
+        """True when the rule's language (or ``check``'s) protects a party other than ``perspective``:
+        proposing it would worsen that side's position. A neutral reviewer is burdened by nothing."""
+        protects = (check.protects if check is not None and check.protects else None) or self.protects or "both"
+        return perspective != "neutral" and protects != "both" and protects != perspective
 
     def for_perspective(self, perspective: str) -> "Rule":
         """The rule as seen from ``perspective`` (overrides merged in)."""
@@ -573,6 +586,11 @@ def _build(pb: Playbook, source: Union[str, Path], folders: list[Path]) -> Playb
         bad = [p for p in (r.perspectives or []) + list(r.by_perspective) if p not in pb.perspectives]
         if bad:
             errors.append(f"[rules.{r.id}.perspectives] perspective(s) {', '.join(sorted(set(bad)))} not declared by the playbook")
+        sides = [r.protects, *(c.protects for c in r.checks),
+                 *(x for ov in r.by_perspective.values() for x in (ov.protects, *(c.protects for c in ov.checks or [])))]
+        bad = sorted({p for p in sides if p and p != "both" and p not in pb.perspectives})
+        if bad:
+            errors.append(f"[rules.{r.id}.protects] protects {', '.join(bad)}, not a perspective of the playbook")
     if errors:
         raise PlaybookError(source, errors)
     return pb.model_copy(update={"rules": rules, "includes": [], "exclude_rules": []})

@@ -76,7 +76,7 @@ def hostile_docx(*, dtd: bool = True, macros: bool = True, slip: bool = True, te
     a remote attached template and members with unsafe names."""
     paragraphs = [p if dtd else p.replace("&xxe; ", "") for p in (text or CLAUSES)]
     doctype = '<!DOCTYPE w:document [<!ENTITY xxe "x"><!ENTITY al "left">]>\n' if dtd else ""
-    control = (f'<w:p><w:r><w:object><w:control r:id="rIdX" w:name="CommandButton1"/></w:object></w:r></w:p>'
+    control = ('<w:p><w:r><w:object><w:control r:id="rIdX" w:name="CommandButton1"/></w:object></w:r></w:p>'
                if macros else "")
     overrides = [("/word/document.xml", DOCM_MAIN if macros else DOCX_MAIN),
                  ("/word/settings.xml", "application/vnd.openxmlformats-officedocument.wordprocessingml.settings+xml")]

@@ -1,0 +1,125 @@
+"""Governing law and forum defaults that fit the contract: its type, its parties' countries.
+
+``forum_defaults(report)`` reads the contract's governing law (the nlp ``governing_law``
+entities, else the wording of a governing-law sentence), the countries the parties come from
+(the words after each party's name in the preamble: "a company organised under the laws of
+Germany", "a Delaware corporation", "a limited liability company established in the PRC") and
+whether the contract is a Sino-foreign equity or cooperative joint venture contract, and
+returns placeholder values for the governing-law and dispute-resolution language:
+
+- a Sino-foreign equity or cooperative joint venture contract must be governed by PRC law
+  (Civil Code Art. 467(2)), so the law proposed is PRC law whatever the playbook's default;
+- arbitration is offered at CIETAC, HKIAC, SIAC or ICC with the seat chosen for enforcement
+  against the other side: against a PRC party, Hong Kong (HKIAC; Hong Kong awards are enforced
+  in the Mainland under the 1999 Arrangement) or Beijing (CIETAC) when PRC law governs;
+  otherwise a seat in a New York Convention state neutral to both parties (Singapore under the
+  SIAC Rules, else Geneva or Paris under the ICC Rules);
+- the law is left as the contract states it, or as a bracketed choice when it states none.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Optional
+
+# country -> patterns that name it (as a place of incorporation or a governing law)
+_COUNTRIES: dict[str, str] = {
+    "China": r"People'?s\s+Republic\s+of\s+China|\bP\.?R\.?C\.?\b|\bChin(?:a|ese)\b|\bBeijing\b|\bShanghai\b|\bShenzhen\b",
+    "Hong Kong": r"\bHong\s+Kong\b",
+    "Singapore": r"\bSingapore\b",
+    "United States": r"\bUnited\s+States\b|\bU\.S\.A?\.?\b|\bUSA\b|\bDelaware\b|\bNew\s+York\b|\bCalifornia\b|"
+                     r"\bTexas\b|\bMassachusetts\b|\bWashington\b|\bNevada\b|\bIllinois\b",
+    "Germany": r"\bGerman(?:y)?\b|\bGmbH\b",
+    "France": r"\bFrance\b|\bFrench\b",
+    "United Kingdom": r"\bEngland\b|\bEnglish\b|\bUnited\s+Kingdom\b|\bScotland\b|\bWales\b",
+    "Switzerland": r"\bSwitzerland\b|\bSwiss\b",
+    "Japan": r"\bJapan(?:ese)?\b",
+    "Netherlands": r"\bNetherlands\b|\bDutch\b",
+}
+_COUNTRY_RES = {c: re.compile(p) for c, p in _COUNTRIES.items()}
+# the words after a party's name that say where it comes from
+_PARTY_WINDOW = 260
+_JV = re.compile(r"\b(?:Sino[-\s]foreign|(?:equity|co-?operative|contractual)\s+joint\s+venture)\b", re.I)
+_JV_COMPANY = re.compile(r"\bregistered\s+capital\b|\bjoint\s+venture\s+company\b|\bJV\s+Company\b", re.I)
+_LAW_SENTENCE = re.compile(r"governed\s+by[^.;]{0,80}?laws?\s+of\s+(?:the\s+)?([^.;,]{2,60})", re.I)
+
+PRC_LAW = "the People's Republic of China"
+CIETAC = "the CIETAC Arbitration Rules of the China International Economic and Trade Arbitration Commission"
+HKIAC = "the HKIAC Administered Arbitration Rules of the Hong Kong International Arbitration Centre"
+SIAC = "the Arbitration Rules of the Singapore International Arbitration Centre"
+ICC = "the Rules of Arbitration of the International Chamber of Commerce"
+
+
+@dataclass
+class Jurisdiction:
+    """What the contract says about law and where its parties come from."""
+
+    governing_law: Optional[str] = None  # the country whose law the contract chooses
+    party_countries: list[Optional[str]] = field(default_factory=list)
+    sino_foreign_jv: bool = False
+
+    @property
+    def prc_party(self) -> bool:
+        return "China" in self.party_countries
+
+
+def country_of(text: str) -> Optional[str]:
+    """The first country ``text`` names, by position."""
+    best: Optional[tuple[int, str]] = None
+    for country, pat in _COUNTRY_RES.items():
+        m = pat.search(text)
+        if m and (best is None or m.start() < best[0]):
+            best = (m.start(), country)
+    return best[1] if best else None
+
+
+def _law_text(report) -> Optional[str]:
+    for e in getattr(report, "entities", []) or []:
+        if e.type == "governing_law" and (e.value or e.text):
+            return e.value or e.text
+    m = _LAW_SENTENCE.search(report.text or "")
+    return m.group(1) if m else None
+
+
+def detect(report) -> Jurisdiction:
+    """Governing law, the parties' countries and the contract type, read from ``report``."""
+    text = report.text or ""
+    law = _law_text(report)
+    countries = []
+    for p in getattr(report, "parties", []) or []:
+        window = text[p.start:min(len(text), p.end + _PARTY_WINDOW)]
+        window = re.split(r"\n\s*\n|\bAND\b|\band\s+(?=[A-Z])", window[max(0, p.end - p.start):], maxsplit=1)[0]
+        countries.append(country_of(p.name + " " + window))
+    head = text[:4000]
+    chinese = "China" in countries or bool(_COUNTRY_RES["China"].search(head))
+    jv = chinese and bool(_JV.search(head) or (_JV_COMPANY.search(text) and re.search(r"joint\s+venture", head, re.I)))
+    return Jurisdiction(governing_law=country_of(law) if law else None, party_countries=countries, sino_foreign_jv=jv)
+
+
+def forum_defaults(report) -> dict[str, str]:
+    """Placeholder values for the law and forum language (``governing_law``, ``arbitration_rules``,
+    ``arbitration_seat``, ``courts``) that fit ``report``; empty when there is nothing to go on."""
+    j = detect(report)
+    out: dict[str, str] = {}
+    if j.sino_foreign_jv:
+        out["governing_law"] = PRC_LAW
+        out["courts"] = "the competent people's court at the place where the Company is registered"
+    prc_law = j.sino_foreign_jv or j.governing_law == "China"
+    if j.prc_party or prc_law:
+        if prc_law:
+            out["arbitration_rules"] = f"{CIETAC} [or {HKIAC}]"
+            out["arbitration_seat"] = "[Beijing, People's Republic of China] [or Hong Kong]"
+        else:
+            out["arbitration_rules"] = f"{HKIAC} [or {SIAC}]"
+            out["arbitration_seat"] = "[Hong Kong] [or Singapore]"
+        return out
+    known = {c for c in j.party_countries if c}
+    if len(known) >= 2 or (known and j.governing_law and j.governing_law not in known):
+        if "Singapore" not in known:
+            out["arbitration_rules"] = f"{SIAC} [or {ICC}]"
+            out["arbitration_seat"] = "[Singapore]"
+        else:
+            out["arbitration_rules"] = ICC
+            out["arbitration_seat"] = "[Geneva, Switzerland]" if "Switzerland" not in known else "[Paris, France]"
+    return out

@@ -1,0 +1,70 @@
+"""Law and forum suggestions fit the contract type and the parties' countries."""
+
+from __future__ import annotations
+
+from analyzer.core.schema import Party
+from analyzer.review.findings import compare
+from analyzer.review.jurisdiction import detect, forum_defaults
+from analyzer.review.playbook import resolve_playbook
+from tests.builders import clause_report
+
+JV_PREAMBLE = ("This Contract is made between Beijing Huaxin Technology Co., Ltd., a company established under the "
+               "laws of the People's Republic of China (\"Party A\"), and Rheinwerk GmbH, a company organised under the "
+               "laws of Germany (\"Party B\"). The parties shall establish a Sino-foreign equity joint venture company "
+               "(the \"Company\") under the Law on Sino-Foreign Equity Joint Ventures.\n\n")
+LICENCE_PREAMBLE = ("This Agreement is made between Acme Robotics Inc., a Delaware corporation (\"Licensor\"), and "
+                    "Rheinwerk GmbH, a company organised under the laws of Germany (\"Licensee\").\n\n")
+NY_CONVENTION_SEATS = ("Singapore", "Hong Kong", "Geneva", "Paris", "Stockholm", "London")
+
+
+def _report(preamble: str, sections, names):
+    report = clause_report(sections)
+    head = "SUPPLY AGREEMENT\n\n"
+    text = head + preamble + report.text[len(head):]
+    shift = len(preamble)
+    clauses = [c.model_copy(update={"start": c.start + shift, "end": c.end + shift}) for c in report.clauses]
+    parties = []
+    for name, role in names:
+        s = text.index(name)
+        parties.append(Party(name=name, role=role, start=s, end=s + len(name)))
+    return report.model_copy(update={"text": text, "clauses": clauses, "parties": parties})
+
+
+def _jv():
+    return _report(JV_PREAMBLE, [("Registered capital", "The registered capital of the Company is USD 10,000,000."),
+                                 ("Board", "The Board of Directors is the highest authority of the Company.")],
+                   [("Beijing Huaxin Technology Co., Ltd.", None), ("Rheinwerk GmbH", None)])
+
+
+def _suggested(findings, category):
+    return " ".join(t for f in findings if f.category == category and f.suggestion
+                    for t in (f.suggestion.text, f.suggestion.fallback_text) if t)
+
+
+def test_a_sino_foreign_equity_jv_is_detected():
+    j = detect(_jv())
+    assert j.sino_foreign_jv and j.prc_party and j.party_countries == ["China", "Germany"]
+
+
+def test_a_sino_foreign_jv_gets_prc_law_and_cietac_or_hkiac_never_english_law():
+    findings = compare(_jv(), resolve_playbook("joint-venture"), "partner")
+    law, disputes = _suggested(findings, "governing_law"), _suggested(findings, "dispute_resolution")
+    assert law and disputes
+    assert "People's Republic of China" in law
+    assert "England" not in law + disputes and "English law" not in law + disputes
+    assert "CIETAC" in disputes and "HKIAC" in disputes
+
+
+def test_a_us_german_licence_gets_a_seat_in_a_new_york_convention_state():
+    grant = "Licensor hereby grants to Licensee a non-exclusive licence under the Licensed Patents."
+    report = _report(LICENCE_PREAMBLE, [("Licence", grant)],
+                     [("Acme Robotics Inc.", "licensor"), ("Rheinwerk GmbH", "licensee")])
+    assert detect(report).party_countries == ["United States", "Germany"]
+    disputes = _suggested(compare(report, resolve_playbook("tech-license"), "licensee"), "dispute_resolution")
+    assert "Singapore International Arbitration Centre" in disputes
+    assert any(seat in disputes for seat in NY_CONVENTION_SEATS)
+    assert "New York" not in disputes and "Germany" not in disputes  # neutral to both parties
+
+
+def test_nothing_to_go_on_leaves_the_playbook_defaults():
+    assert forum_defaults(clause_report([("Price", "The price is fixed.")])) == {}
