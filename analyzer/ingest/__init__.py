@@ -23,7 +23,6 @@ from analyzer.core.errors import (
 from analyzer.core.schema import Format, SourceDocument
 from analyzer.core.settings import Limits
 
-
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 
 
@@ -74,7 +73,8 @@ def open_regular(path: Union[str, Path], name: Optional[str] = None, *, follow_s
     ``stat`` is checked before opening, so a FIFO or a device is never opened in blocking
     mode; the file is opened non-blocking and checked again with ``fstat``, so a file
     swapped for a FIFO in between is refused too. ``follow_symlinks=False`` refuses a
-    symbolic link as the last path component (``O_NOFOLLOW``). Raises ``NotFound`` or
+    symbolic link as the last path component (``O_NOFOLLOW``); a path that names another
+    file once opened than when it was checked is refused. Raises ``NotFound`` or
     ``NotRegularFile`` (named ``name``, default the file name); other ``OSError`` pass through.
     """
     name = name or Path(path).name
@@ -92,9 +92,11 @@ def open_regular(path: Union[str, Path], name: Optional[str] = None, *, follow_s
     except FileNotFoundError:
         raise NotFound(name) from None
     try:
-        st = os.fstat(fd)
-        if not stat.S_ISREG(st.st_mode):
-            raise NotRegularFile(name, file_kind(st.st_mode))
+        opened = os.fstat(fd)
+        if not stat.S_ISREG(opened.st_mode):
+            raise NotRegularFile(name, file_kind(opened.st_mode))
+        if (opened.st_dev, opened.st_ino) != (st.st_dev, st.st_ino):
+            raise NotRegularFile(name, "replaced while it was opened")
         if hasattr(os, "O_NONBLOCK"):
             os.set_blocking(fd, True)
         return os.fdopen(fd, "rb")

@@ -26,7 +26,6 @@ from __future__ import annotations
 import json
 import os
 import re
-import stat
 from functools import lru_cache
 from pathlib import Path
 from typing import Annotated, Any, Iterable, Literal, Optional, Union
@@ -43,10 +42,11 @@ from pydantic import (
     model_validator,
 )
 
-from analyzer.core.errors import PlaybookError
+from analyzer.core.errors import NotFound, NotRegularFile, PlaybookError, TooLarge
 from analyzer.core.schema import Severity
 from analyzer.core.settings import library_dir
 from analyzer.core.taxonomy import ALL_CATEGORIES
+from analyzer.ingest import read_regular
 from analyzer.review.attributes import ATTRIBUTE_NAMES, allowed_values
 from analyzer.review.placeholders import PLACEHOLDERS
 
@@ -355,46 +355,19 @@ class _FileProblem(Exception):
 
 
 def _read_bytes(path: Path, *, follow_symlinks: bool = True) -> bytes:
-    """The bytes of ``path`` if it is a regular file of at most ``MAX_PLAYBOOK_BYTES``.
-
-    The path is checked with ``stat`` before it is opened (FIFOs, devices and
-    folders are never opened) and the open file is checked again.
-    """
+    """The bytes of ``path`` if it is a regular file of at most ``MAX_PLAYBOOK_BYTES``
+    (``analyzer.ingest.read_regular``), or ``_FileProblem`` with a reason that quotes nothing
+    from the file."""
     try:
-        before = os.stat(path, follow_symlinks=follow_symlinks)
-    except FileNotFoundError:
+        return read_regular(path, max_bytes=MAX_PLAYBOOK_BYTES, follow_symlinks=follow_symlinks)
+    except NotFound:
         raise _FileProblem("not found") from None
+    except NotRegularFile:
+        raise _FileProblem("not a regular file") from None
+    except TooLarge:
+        raise _FileProblem(f"over the {MAX_PLAYBOOK_BYTES:,}-byte limit") from None
     except (OSError, ValueError) as exc:
         raise _FileProblem(f"cannot be read ({getattr(exc, 'strerror', None) or type(exc).__name__})") from None
-    if not stat.S_ISREG(before.st_mode):
-        raise _FileProblem("not a regular file")
-    if before.st_size > MAX_PLAYBOOK_BYTES:
-        raise _FileProblem(f"{before.st_size:,} bytes, over the {MAX_PLAYBOOK_BYTES:,}-byte limit")
-    flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOCTTY", 0) | getattr(os, "O_BINARY", 0)
-    if not follow_symlinks:
-        flags |= getattr(os, "O_NOFOLLOW", 0)
-    try:
-        fd = os.open(path, flags)
-    except OSError as exc:
-        raise _FileProblem(f"cannot be read ({exc.strerror or type(exc).__name__})") from None
-    try:
-        st = os.fstat(fd)
-        if not stat.S_ISREG(st.st_mode) or (st.st_dev, st.st_ino) != (before.st_dev, before.st_ino):
-            raise _FileProblem("not a regular file")
-        chunks, size = [], 0
-        while size <= MAX_PLAYBOOK_BYTES:
-            chunk = os.read(fd, min(1 << 16, MAX_PLAYBOOK_BYTES + 1 - size))
-            if not chunk:
-                break
-            chunks.append(chunk)
-            size += len(chunk)
-    except OSError as exc:
-        raise _FileProblem(f"cannot be read ({exc.strerror or type(exc).__name__})") from None
-    finally:
-        os.close(fd)
-    if size > MAX_PLAYBOOK_BYTES:
-        raise _FileProblem(f"over the {MAX_PLAYBOOK_BYTES:,}-byte limit")
-    return b"".join(chunks)
 
 
 class _BoundedLoader(yaml.SafeLoader):
