@@ -10,6 +10,8 @@ from __future__ import annotations
 import re
 from typing import Optional
 
+from analyzer.review.balance_attributes import read_balance
+
 _NUMBER_WORDS = {w: i for i, w in enumerate(
     "zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen sixteen "
     "seventeen eighteen nineteen twenty".split())}
@@ -202,6 +204,7 @@ def read_attributes(t: str, ctx) -> dict:
         if days:
             a["cure_days"] = min(days)
     _commercial(t, low, ctx, a)
+    read_balance(t, low, ctx, a)
     return a
 
 

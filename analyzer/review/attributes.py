@@ -22,11 +22,12 @@ from typing import Literal, Optional, get_args, get_origin
 from pydantic import BaseModel, ConfigDict, Field
 
 from analyzer.review.attribute_rules import read_attributes
+from analyzer.review.balance_attributes import BalanceAttributes, derive_balance, infer_licence_roles
 
 Who = Literal["licensor", "licensee", "joint", "developing_party", "each_party"]
 
 
-class Attributes(BaseModel):
+class Attributes(BalanceAttributes):
     model_config = ConfigDict(extra="forbid")
 
     # licence grant
@@ -128,6 +129,8 @@ class Context:
 
     defined_terms: set[str] = field(default_factory=set)          # lower-cased
     roles: dict[str, str] = field(default_factory=dict)           # lower-cased name/alias -> role
+    # what each piece of text states, read once per document (the same sentence is read for many rules)
+    memo: dict[str, dict] = field(default_factory=dict, repr=False, compare=False)
 
 
 _DEF = re.compile(r"[\"“']\s*(Field(?: of Use)?|Licensed Field|Territory|Licensed Territory)\s*[\"”']\s*(?:shall\s+)?(?:means?|has the meaning|refers?)", re.I)
@@ -145,6 +148,7 @@ def document_context(text: str, entities=(), parties=()) -> Context:
             for n in (p.name, p.alias):
                 if n and len(n.strip("\"“” ")) > 1:
                     ctx.roles[n.strip("\"“” ").lower()] = p.role.lower()
+    infer_licence_roles(text, [n.strip("\"“” ") for p in parties or () for n in (p.name, p.alias) if n], ctx.roles)
     return ctx
 
 
@@ -166,7 +170,10 @@ def extract_attributes(text: str, spans: list[tuple[int, int]], context: Optiona
         lead = lead_ins.get((s, e))
         piece = f"{text[lead[0]:lead[1]]} {text[s:e]}" if lead else text[s:e]
         allowed = only.get((s, e))
-        for k, v in read_attributes(piece, ctx).items():
+        stated = ctx.memo.get(piece)
+        if stated is None:
+            stated = ctx.memo[piece] = read_attributes(piece, ctx)
+        for k, v in stated.items():
             if allowed is not None and k not in allowed:
                 continue
             if isinstance(v, list):
@@ -179,4 +186,5 @@ def extract_attributes(text: str, spans: list[tuple[int, int]], context: Optiona
         merged["field_of_use"] = "defined term"
     if "territory" not in merged and ctx.defined_terms & {"territory", "licensed territory"}:
         merged["territory"] = "defined term"
+    derive_balance(merged, where)
     return Attributes(**merged, spans=where)

@@ -271,7 +271,7 @@ class _Comparer:
             cats = [rule.category, *rule.also_categories]
             units = self.index.evidence_any(cats)
             if not units:
-                if rule.requirement != "must_not_have":
+                if rule.requirement != "must_not_have" and rule.report_missing:
                     out.append(self._missing(rule))
                 continue
             if rule.requirement == "must_not_have":
@@ -397,11 +397,20 @@ class _Comparer:
                 sug = None
             elif check.action == "delete":
                 sug = self._edit(rule, "delete", s, e, unit.clause_id, None)
+            elif check.action == "insert":  # language that adds to the clause, as a new clause after it
+                sug = Suggestion(action="insert", text=fill(check.preferred or rule.preferred, self.values),
+                                 after_clause_id=self.anchors.insert_after(unit.clause_id, rule.insert_after))
             else:
                 sug = self._edit(rule, "replace", s, e, unit.clause_id, fill(check.preferred or rule.preferred, self.values),
                                  fill(rule.fallback, self.values))
+            evidence = [(s, e)]
+            if rule.attribute_scope == "document":
+                # a term read anywhere in the contract: cite also the clause that does the category's job
+                home = next(iter(self.index.evidence(rule.category)), None)
+                if home is not None and not (home.start < e and s < home.end):
+                    evidence.append((home.start, home.end))
             f = self._finding(rule, check.kind, f"check{i}:{check.attribute}:{check.op}", msg,
-                              check.severity or rule.severity, [(s, e)], unit.clause_id, sug)
+                              check.severity or rule.severity, evidence, unit.clause_id, sug)
             self.source[f.id] = unit.source
             self._note_moved(f)
             out.append(f)

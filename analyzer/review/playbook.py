@@ -73,7 +73,7 @@ DEFAULT_BY_SUBTYPE = {"supply": "supply-manufacturing", "services": "saas-servic
 FALLBACK_PLAYBOOK = "tech-license"
 
 # Conditions a rule may be limited to (``applies_if``), evaluated on the report.
-RULE_CONDITIONS = ("grants_licence",)
+RULE_CONDITIONS = ("grants_licence", "joint_committee")
 _GRANT_WORDING = re.compile(r"(?:hereby\s+grants?|grants?\s+to|is\s+(?:hereby\s+)?granted)\b[^.;]{0,200}?\blicen[cs]e",
                             re.IGNORECASE)
 
@@ -164,7 +164,9 @@ class Check(Condition):
     severity: Optional[Severity] = None
     perspectives: Optional[list[Perspective]] = Field(None, description="perspectives the check applies to (default: all)")
     protects: Optional[Protects] = Field(None, description="whose interest this check's language protects (default: the rule's)")
-    action: Literal["replace", "delete"] = "replace"
+    action: Literal["replace", "delete", "insert"] = Field(
+        "replace", description="replace the sentence that states the attribute, delete it, or insert the language "
+                               "as a new clause after the clause (for terms that add to the clause)")
     preferred: Template = Field(None, description="replacement language for this check (default: the rule's)")
     when: list[Condition] = Field(default_factory=list, description="the check applies only when all these hold")
 
@@ -197,9 +199,12 @@ class Rule(_Strict):
     preferred: Template = None
     fallback: Template = None
     insert_after: list[Category] = Field(default_factory=list, description="insert missing language after a clause of these categories")
-    applies_if: Optional[Literal["grants_licence"]] = Field(
+    applies_if: Optional[Literal["grants_licence", "joint_committee"]] = Field(
         None, description="run the rule only on a contract that meets this condition (grants_licence: the "
                           "contract grants a licence, by a licence-grant label or grant wording)")
+    report_missing: bool = Field(
+        True, description="report the rule as missing when no clause of its categories is found (false for rules that "
+                          "only check terms of clauses another rule requires)")
     attribute_scope: Literal["evidence", "document"] = Field(
         "evidence", description="read the checked attributes from the clause's evidence, or from the whole document "
                                 "(for agreements that are all about one topic, such as an NDA)")
@@ -657,9 +662,19 @@ def grants_licence(report) -> bool:
     return _GRANT_WORDING.search(" ".join((getattr(report, "text", "") or "").split())) is not None
 
 
+_COMMITTEE = re.compile(r"\b(?i:joint|steering|development|management|research|project|operating|executive|coordination)\s+"
+                        r"(?:\w+\s+)?(?i:committee|team)\b|\b(?:JSC|JDC|JRC|JMC|JPT)\b")
+
+
+def has_joint_committee(report) -> bool:
+    """Whether the contract sets up a body of both parties that decides together (a joint steering,
+    development or management committee or team)."""
+    return _COMMITTEE.search(getattr(report, "text", "") or "") is not None
+
+
 def applicable(pb: Playbook, report) -> tuple[Playbook, list[str]]:
     """``pb`` without the rules whose ``applies_if`` the report does not meet, and the ids dropped."""
-    conditions = {"grants_licence": lambda: grants_licence(report)}
+    conditions = {"grants_licence": lambda: grants_licence(report), "joint_committee": lambda: has_joint_committee(report)}
     cache: dict[str, bool] = {}
 
     def holds(cond: Optional[str]) -> bool:

@@ -90,19 +90,27 @@ HEADINGS: dict[str, tuple[str, str]] = {
 PHRASES: dict[str, str] = {
     "license_grant": r"hereby grants?\b(?:[^.]|\.\d){0,200}\blicen[cs]es?\b|\bgrants? to (?:[^.]|\.\d){0,80}\b(?:a|an|the)\b(?:[^.]|\.\d){0,120}\blicen[cs]es?\b"
                      r"|\b(?:right and )?licen[cs]e (?:and right )?to (?:use|make|sell|exploit|reproduce|distribute|display|manufacture|practi[cs]e)\b"
-                     r"|\b(?:is|are|shall be) (?:hereby )?granted (?:a|an|the)\b[^.]{0,80}\blicen[cs]e",
+                     r"|\b(?:is|are|shall be) (?:hereby )?granted (?:a|an|the)\b[^.]{0,80}\blicen[cs]e"
+                     r"|\bgrants?\b[^.]{0,80}\b(?:the|an?)\s+(?:(?:sole|exclusive|non-?exclusive|irrevocable|perpetual|worldwide)[\s,]+(?:and\s+)?)*rights?\s+to\s+"
+                     r"(?:use|make|have made|manufacture|sell|distribute|market|exploit|reproduce|practi[cs]e)\b",
     "field_of_use": r"\bfield of use\b|[\"“]field[\"”]|\bin the field of\b|\blicensed field\b",
     "territory": r"[\"“](?:licensed )?territory[\"”]|\bin the territory\b|\bworld[\s-]?wide\b[^.]{0,60}licen[cs]e|licen[cs]e[^.]{0,120}\bworld[\s-]?wide\b|throughout the world",
     "sublicensing": r"\b(?:right to|may|shall not|will not|may not|entitled to)\s+(?:\w+\s+){0,3}sub-?licen[cs]|\bsub-?licen[cs]able\b|\bsub-?licen[cs]e[sd]?\b[^.]{0,80}\b(?:permitted|consent|right)",
-    "improvements": r"\bimprovements?\b[^.]{0,160}\b(?:own|vest|property|grant|assign|licen[cs]e|disclose)|\bgrant[\s-]?back\b",
+    "improvements": r"\bimprovements?\b[^.]{0,160}\b(?:own|vest|property|grant|assign|licen[cs]e|disclose)|\bgrant[\s-]?back\b"
+                    r"|\bderivative works?\b[^.]{0,160}\b(?:own|vest|property|grant|assign|licen[cs]e)",
     "confidentiality": r"\b(?:each party|either party|neither party|the parties|recipient|receiving party|licensee|licensor|it)\b[^.]{0,60}\b(?:shall|will|agrees? to|must)\b[^.]{0,40}\b(?:keep|hold|maintain|treat)\b[^.]{0,80}\b(?:in (?:strict )?confidence|(?:as |strictly )?confidential)"
                        r"|\b(?:shall|will|agrees?)\s+not\s+(?:to\s+)?(?:use or )?disclose\b[^.]{0,80}\bconfidential information (?:of|received from|belonging to|disclosed by) the other",
     "patent_prosecution_maintenance": r"\bprosecut\w* (?:and|or) maint|\bpatent prosecution\b|\bprosecut\w*[^.]{0,60}\bpatent applications?|\bfil\w*[^.]{0,40}\bpatent applications?"
-                                      r"|maintenance fees|\bannuit(?:y|ies)\b|\bmaintain[^.]{0,40}\bpatents?\b",
-    "ip_enforcement": r"\binfring\w*[^.]{0,160}\b(?:enforce|institute|bring (?:an )?(?:action|suit|proceeding)|take (?:legal )?action)|\benforce\w*[^.]{0,80}\b(?:patents?|intellectual property)\b[^.]{0,80}\bagainst",
+                                      r"|maintenance fees|\bannuit(?:y|ies)\b|\bmaintain[^.]{0,40}\bpatents?\b"
+                                      r"|\bregistration of the (?:licensed )?(?:marks?|trademarks?)\b|\bmaintain\w*[^.]{0,60}\b(?:trademark |mark )?registrations?\b"
+                                      r"|\b(?:file|apply|register)\w*\s+(?:for\s+)?(?:or\s+register\s+)?(?:any\s+)?(?:patents?|trademarks?)\b",
+    "ip_enforcement": r"\b(?:protect|enforce)\b[^.]{0,40}\benforce\b[^.]{0,80}\brights\b|\binfring\w*[^.]{0,160}\b(?:enforce|institute|bring (?:an )?(?:action|suit|proceeding)|take (?:legal )?action)|\benforce\w*[^.]{0,80}\b(?:patents?|intellectual property)\b[^.]{0,80}\bagainst",
     "no_challenge": r"(?:not|never)\s+(?:directly or indirectly\s+)?(?:challenge|contest|oppose|attack)\b[^.]{0,80}\b(?:validity|patent|enforceab)|\bno[\s-]challenge\b",
-    "royalties_payment": r"\broyalt(?:y|ies)\b[^.]{0,120}\b(?:pay|percent|%|rate)|\bpay\b[^.]{0,80}\broyalt",
-    "audit_rights": r"\baudit\b|\binspect\w*[^.]{0,60}\b(?:books|records)|\bexamin\w*[^.]{0,60}\b(?:books|records)",
+    "royalties_payment": r"\broyalt(?:y|ies)\b[^.]{0,120}\b(?:pay|percent|%|rate)|\bpay\b[^.]{0,80}\broyalt"
+                         r"|\b(?:service|licen[cs]e|annual|monthly|quarterly|subscription|technology|consulting)\s+fees?\b[^.]{0,120}\b(?:pay|charge|equal|amount|invoice)"
+                         r"|\b(?:shall|will|agrees? to)\s+pay\b[^.]{0,80}\b(?:fees?|price|sum of|\$|US\$|USD|RMB)"
+                         r"|\broyalty[\s-]free\b|\bfully[\s-]paid[\s-]up\b",
+    "audit_rights": r"\baudit\b|\b(?:visit|inspect)\w*\s+(?:the\s+|its\s+)?(?:\w+\s+){0,2}facilit|\binspect\w*[^.]{0,60}\b(?:books|records)|\bexamin\w*[^.]{0,60}\b(?:books|records)",
     "term": r"\bterm of this agreement (?:shall|will) (?:\w+ )?(?:be|commence|begin|continue|expire|become effective|end)\b|this agreement (?:shall|will) (?:expire|(?:remain|continue) in (?:full )?(?:force|effect)"
             r"|(?:commence|become effective|take effect)(?=[^.]{0,250}\b(?:until|years?|months?|expir\w*|terminat\w*|continu\w*|period|perpetu\w*)\b))"
             r"|(?:shall|will) (?:be|remain|continue) in (?:full )?(?:force|effect)(?: and effect)? (?:for|until|through)"
@@ -116,7 +124,7 @@ PHRASES: dict[str, str] = {
                                  r"\b(?:sell|return|destroy|cease|continue|wind|revert|transition|shall apply|sell[\s-]off|inventory)",
     "warranty": r"\brepresents and warrants\b|\bwarrants (?:to|that)\b|\bdisclaims?\b[^.]{0,80}\bwarrant",
     "indemnification": r"\b(?:shall|will|agrees? to|hereby)\s+(?:\w+\s+){0,3}(?:indemnify|defend)\b|\bhold\b[^.]{0,120}\bharmless\b",
-    "limitation_of_liability": r"in no event shall[^.]{0,120}\bliab|\bliab\w*[^.]{0,80}\b(?:shall not exceed|limited to)|\baggregate liability\b"
+    "limitation_of_liability": r"in no event shall[^.]{0,120}\bliab|\b(?:shall|will) (?:have|bear|incur) no liability\b|\bhaving no liability\b|\bliab\w*[^.]{0,80}\b(?:shall not exceed|limited to)|\baggregate liability\b"
                                r"|\b(?:not be|no|neither party (?:shall|will) be) (?:liable|responsible)\b[^.]{0,120}\bindirect (?:loss|damage)"
                                r"|\bconsequential (?:or \w+ )?damages\b|\b(?:shall|will) not be liable\b[^.]{0,120}\b(?:indirect|incidental|consequential|punitive|exemplary)\b",
     "cap_on_liability": r"\bliab\w*[^.]{0,120}\b(?:shall not exceed|not to exceed|limited to)|\baggregate liability\b",
@@ -129,18 +137,23 @@ PHRASES: dict[str, str] = {
     "anti_assignment": r"\b(?:assign|transfer)\w*[^.]{0,120}\b(?:without|prior)\b[^.]{0,60}\bconsent|may not (?:be )?(?:assign|transfer)"
                        r"|\b(?:rights|obligations)\b[^.]{0,80}\b(?:shall|may|will) not be (?:assigned|transferred)"
                        r"|terminate[^.]{0,40}\bin the event of its [\"“]?assignment",
-    "change_of_control": r"\bchange (?:of|in) control\b|\bcontrolling interest\b"
+    "change_of_control": r"\bchange (?:of|in) (?:the )?(?:effective )?control\b|\bcontrolling interest\b|\bceases? to be (?:directly or indirectly )?controlled\b"
+                         r"|\bcontrol of (?:either|any|a|the other|such|that) party\b[^.]{0,60}\b(?:pass|change|transfer)"
                          r"|\b(?:assign|transfer)\w*[^.]{0,160}\bin connection with (?:a |any |the )?(?:merger|acquisition|consolidation|sale of (?:all|substantially all))",
     "force_majeure": r"\bforce majeure\b",
     "technology_transfer_know_how": r"\bknow[\s-]?how\b[^.]{0,120}\b(?:deliver|disclose|provide|transfer|make available)|\btechnical assistance\b",
     "capital_contribution": r"\bcapital contributions?\b|\bcontribute\b[^.]{0,60}\bcapital\b|\bsubscribe for\b",
     "governance": r"\bboard of directors\b|\breserved matters?\b|\bmanagement committee\b|\bsteering committee\b",
-    "deadlock": r"\bdeadlock\b",
-    "transfer_restrictions": r"\bright of first refusal\b|\btag[\s-]along\b|\bdrag[\s-]along\b|\bpre-?emption rights?\b|\block[\s-]up period\b",
-    "exit_dissolution": r"\bdissol(?:ve|ution)\b[^.]{0,80}\b(?:company|joint venture)|\bwinding[\s-]up\b|\bliquidat\w* of the (?:company|joint venture)",
+    "deadlock": r"\bdeadlock\b|\bcasting vote\b|\b(?:consensus|agreement|unanimity)\s+(?:cannot|can not|is not|could not)\s+be\s+reached\b"
+                r"|\b(?:cannot|unable to|fail(?:s)? to)\s+(?:reach\s+)?agree\w*\b[^.]{0,120}\b(?:refer|submit|escalat|casting)",
+    "transfer_restrictions": r"\bright of first refusal\b|\btag[\s-]along\b|\bdrag[\s-]along\b|\bpre-?emption rights?\b|\block[\s-]up period\b"
+                             r"|\b(?:transfer|sell|assign|pledge)\w*[^.]{0,80}\b(?:its|their|his|her) (?:interest|shares|equity|stake)\b[^.]{0,120}\b(?:consent|approval|notice)",
+    "exit_dissolution": r"\bbuy[\s-]?out\b|\bdissol(?:ve|ution)\b[^.]{0,80}\b(?:company|joint venture)|\bwinding[\s-]up\b|\bliquidat\w* of the (?:company|joint venture)",
     "rofr_rofo_rofn": r"\bright of first (?:refusal|offer|negotiation)\b",
     "insurance": r"\binsurance\b[^.]{0,80}\b(?:maintain|carry|coverage|policy|policies)|\b(?:maintain|carry)\b[^.]{0,80}\binsurance",
-    "ip_ownership_assignment": r"\bhereby assigns?\b|\bshall (?:be|remain) the (?:sole |exclusive )?property of\b|\bshall own all\b",
+    "ip_ownership_assignment": r"\bhereby assigns?\b|\bshall (?:be|remain) the (?:sole |exclusive )?property of\b|\bshall own all\b"
+                               r"|\binure\w*\s+(?:solely\s+|exclusively\s+)?to the (?:sole\s+|exclusive\s+)?benefit of\b|\b(?:sole and exclusive|sole|exclusive) owner\b"
+                               r"|\bretains?\s+(?:all\s+)?(?:right, title|ownership|title)\b",
     "joint_ip_ownership": r"\bjointly own\w*|\bjoint ownership\b",
     "standards_frand": r"\bFRAND\b|fair, reasonable and non-discriminatory",
 }
