@@ -16,7 +16,8 @@ $(STAMP): pyproject.toml setup.py
 venv: $(STAMP)
 
 run: $(STAMP)
-	$(VENV)/bin/streamlit run app.py --server.headless true --server.address 127.0.0.1 --server.port 8501 --browser.gatherUsageStats false
+	$(VENV)/bin/streamlit run app.py --server.headless true --server.address 127.0.0.1 --server.port 8501 --browser.gatherUsageStats false \
+	  --server.fileWatcherType none
 
 test: $(STAMP)
 	$(VENV)/bin/python -m pytest -q

@@ -18,8 +18,13 @@ except AnalyzerError as exc:
     st.error(md_escape(exc))
     st.stop()
 
+from ui.state import warm_up
+
+warm_up()  # the classifier loads in the background; first findings need not wait for its encoder
+
 pages = [
     st.Page("app_pages/review.py", title="Review", icon=":material/description:", default=True),
+    st.Page("app_pages/compare.py", title="Compare drafts", icon=":material/difference:"),
     st.Page("app_pages/batch.py", title="Batch", icon=":material/table_view:"),
     st.Page("app_pages/playbooks.py", title="Playbooks", icon=":material/menu_book:"),
 ]

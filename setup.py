@@ -21,6 +21,7 @@ BUNDLED = [
     ("models/clause_model", "clause_model", ["*"]),
     ("models", "", ["split.json"]),
     ("clause_library", "clause_library", ["*.yaml", "schema.json"]),
+    ("clause_library/overlays", "clause_library/overlays", ["*.yaml", "schema.json"]),
 ]
 
 

@@ -51,6 +51,11 @@ def _positive_int_arg(text: str) -> int:
     return n
 
 
+def _add_overlay_arg(p: argparse.ArgumentParser, prefix: str = "") -> None:
+    p.add_argument("--overlay", action="append", dest="overlays", default=[], metavar="ID|PATH",
+                   help=f"{prefix}apply a jurisdiction overlay (cn-outbound, cn-inbound, eu, us, or a YAML path); repeatable")
+
+
 def _add_playbook_args(p: argparse.ArgumentParser) -> None:
     p.add_argument("--playbook", metavar="ID|PATH", help="playbook id (see clause_library/) or a YAML path; default: chosen from the agreement type")
     p.add_argument("--perspective", choices=PERSPECTIVES, help="whose side to review from; default: the playbook's")
@@ -69,13 +74,26 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--format", choices=["json", "md", "html"], default="json", help="report format (default json)")
     p.add_argument("--output", "-o", type=Path, help="write here instead of stdout")
     p.add_argument("--all-candidates", action="store_true", help="also list labels below the operating threshold (down to confidence 0.01)")
+    p.add_argument("--lang", choices=["en", "zh"], default="en", help="language of the memo (md, html): en or zh (default en)")
+    _add_overlay_arg(p)
     p.set_defaults(func=cmd_analyze)
 
     p = sub.add_parser("redline", help="write a DOCX with the suggestions as tracked changes and comments")
     p.add_argument("file", type=Path, metavar="FILE")
     p.add_argument("--output", "-o", type=Path, required=True, metavar="OUT.docx")
     _add_playbook_args(p)
+    _add_overlay_arg(p)
     p.set_defaults(func=cmd_redline)
+
+    p = sub.add_parser("compare", help="compare two drafts (or one DOCX with tracked changes) and judge each change for the client")
+    p.add_argument("old", type=Path, metavar="OLD", help="the earlier draft, or one DOCX whose tracked changes make the new draft")
+    p.add_argument("new", type=Path, metavar="NEW", nargs="?", help="the later draft (DOCX, PDF or TXT)")
+    _add_playbook_args(p)
+    p.add_argument("--format", choices=["json", "md", "html", "docx"], default="json", help="report format (default json; docx needs --output)")
+    p.add_argument("--output", "-o", type=Path, help="write here instead of stdout")
+    p.add_argument("--respond", type=Path, metavar="OUT.docx", help="also write the reply: NEW with its worse changes reversed as tracked changes, each with a comment")
+    p.add_argument("--fallback", action="store_true", help="--respond: propose the playbook's language where a finding offers some, instead of the old wording")
+    p.set_defaults(func=cmd_compare, usage_error=p.error)
 
     p = sub.add_parser("review", help="review every DOCX/PDF/TXT file in a folder (batch)")
     p.add_argument("dir", type=Path, metavar="DIR")
@@ -85,6 +103,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--timeout", type=_timeout_arg, default=300.0, help="per-file timeout in seconds (default 300)")
     p.add_argument("--redline", action="store_true", help="also write a redlined DOCX per file")
     _add_playbook_args(p)
+    _add_overlay_arg(p)
     p.set_defaults(func=cmd_review)
 
     p = sub.add_parser("eval", help="evaluate the classifier on a CUAD-format folder (held-out split), or the findings on expert gold")
@@ -93,11 +112,13 @@ def build_parser() -> argparse.ArgumentParser:
     mode.add_argument("--findings", type=Path, metavar="GOLD_DIR", help="folder of expert gold annotations (<id>.json): analyze each contract and score the findings")
     p.add_argument("--split", help="--cuad: which split of models/split.json to score (default test)")
     p.add_argument("--no-baseline", action="store_true", help="--cuad: skip the TF-IDF + logistic-regression baseline")
+    p.add_argument("--previous", type=Path, metavar="DIR", help="--cuad: also score this (previous) classifier artifact, side by side")
     p.add_argument("--limit", type=_positive_int_arg, help="--cuad: score only the first N contracts of the split")
     p.add_argument("--output", "-o", type=Path, help="--cuad: also write the Markdown table here; --findings: write the <id>.json reports here (default: a temporary folder)")
     p.add_argument("--format", dest="source_format", choices=["pdf", "txt"], help="--findings: analyze each contract's source_pdf or source_txt (default pdf)")
     p.add_argument("--scorer", type=Path, metavar="PATH", help="--findings: the scorer script (default: score_findings.py beside GOLD_DIR)")
     p.add_argument("--verbose", dest="scorer_verbose", action="store_true", help="--findings: also print the scorer's per-contract lines")
+    _add_overlay_arg(p, "--findings: ")
     p.set_defaults(func=cmd_eval, usage_error=p.error)
 
     from analyzer.training.run import add_arguments as _add_train_args
@@ -127,12 +148,13 @@ def _write(text: str, output: Path | None) -> None:
 
 
 def cmd_analyze(args) -> int:
-    from analyzer.output.render import render
+    from analyzer.output.localized import render_lang
     from analyzer.pipeline import analyze
 
-    report = analyze(args.file, playbook=args.playbook, perspective=args.perspective, all_candidates=args.all_candidates)
+    report = analyze(args.file, playbook=args.playbook, perspective=args.perspective, all_candidates=args.all_candidates,
+                     overlays=args.overlays)
     _warn_issues(args.file, report)
-    _write(render(report, args.format), args.output)
+    _write(render_lang(report, args.format, args.lang), args.output)
     return 0
 
 
@@ -144,12 +166,50 @@ def _warn_issues(path: Path, report) -> None:
 
 def cmd_redline(args) -> int:
     from analyzer.pipeline import analyze
-    from analyzer.redline.writer import write_redline
+    from analyzer.redline.writer import write_redline_result
 
-    report = analyze(args.file, playbook=args.playbook, perspective=args.perspective)
+    report = analyze(args.file, playbook=args.playbook, perspective=args.perspective, overlays=args.overlays)
     _warn_issues(args.file, report)
-    n = write_redline(args.file, report, args.output)
-    print(f"{escape_name(args.output)}: {n} tracked change(s) from {len(report.findings)} finding(s)", file=sys.stderr)
+    result = write_redline_result(args.file, report, args.output)
+    suggested = sum(1 for f in report.findings if f.suggestion is not None)
+    print(f"{escape_name(args.output)}: {result.applied} tracked change(s) from {len(report.findings)} finding(s) "
+          f"({suggested} with a suggestion, {result.suggestions} applied)", file=sys.stderr)
+    category = {f.id: f.category for f in report.findings}
+    for ids in result.merged:
+        cats = ", ".join(sorted({category.get(i, "?") for i in ids}))
+        print(f"  merged: {', '.join(ids)} ({cats}): the same edit, made once with one comment for all",
+              file=sys.stderr)
+    for miss in result.not_applied:
+        print(f"  not applied: {one_line(str(miss))}", file=sys.stderr)
+    return 0
+
+
+def cmd_compare(args) -> int:
+    from analyzer.compare import compare_drafts
+    from analyzer.compare.respond import write_respond
+
+    if args.format == "docx" and args.output is None:
+        args.usage_error("--format docx needs --output")
+    if args.fallback and args.respond is None:
+        args.usage_error("--fallback applies to --respond only")
+    cmp = compare_drafts(args.old, args.new, playbook=args.playbook, perspective=args.perspective)
+    _warn_issues(args.old, cmp.old)
+    if args.new is not None:
+        _warn_issues(args.new, cmp.new)
+    if args.format == "docx":
+        from analyzer.core.files import write_bytes
+        from analyzer.output.compare_docx import compare_docx
+
+        write_bytes(args.output, compare_docx(cmp.report))
+    else:
+        from analyzer.output.compare_render import render_compare
+
+        _write(render_compare(cmp.report, args.format), args.output)
+    s = cmp.report.summary
+    print(f"{len(cmp.report.changes)} change(s): {s.worse} worse, {s.better} better, {s.neutral} neutral", file=sys.stderr)
+    if args.respond is not None:
+        n = write_respond(cmp, args.respond, fallback=args.fallback)
+        print(f"{escape_name(args.respond)}: {n} worse change(s) reversed as tracked changes", file=sys.stderr)
     return 0
 
 
@@ -158,19 +218,20 @@ def cmd_review(args) -> int:
 
     summary = review(args.dir, args.output, workers=args.workers, scheduler=args.scheduler,
                      playbook=args.playbook, perspective=args.perspective, timeout=args.timeout,
-                     redline=args.redline)
+                     redline=args.redline, overlays=args.overlays)
     return 1 if summary.failed else 0
 
 
 def cmd_eval(args) -> int:
     if args.findings is not None:
         return _eval_findings(args)
-    if args.source_format or args.scorer or args.scorer_verbose:
-        args.usage_error("--format, --scorer and --verbose apply to --findings only")
+    if args.source_format or args.scorer or args.scorer_verbose or args.overlays:
+        args.usage_error("--format, --scorer, --verbose and --overlay apply to --findings only")
 
     from analyzer.evaluation.cuad_eval import run_eval
 
-    table = run_eval(args.cuad, split=args.split or "test", baseline=not args.no_baseline, limit=args.limit)
+    table = run_eval(args.cuad, split=args.split or "test", baseline=not args.no_baseline, limit=args.limit,
+                     previous=args.previous)
     _write(table, None)
     if args.output:
         _write(table, args.output)
@@ -180,8 +241,8 @@ def cmd_eval(args) -> int:
 def _eval_findings(args) -> int:
     from analyzer.evaluation.findings_eval import run_findings_eval
 
-    if args.split or args.no_baseline or args.limit:
-        args.usage_error("--split, --no-baseline and --limit apply to --cuad only")
+    if args.split or args.no_baseline or args.limit or args.previous:
+        args.usage_error("--split, --no-baseline, --limit and --previous apply to --cuad only")
 
     def on_report(contract, report, seconds):
         label = report.agreement_type.label if report.agreement_type else "?"
@@ -190,7 +251,8 @@ def _eval_findings(args) -> int:
         _warn_issues(contract.source, report)
 
     result = run_findings_eval(args.findings, args.output, source_format=args.source_format or "pdf",
-                               scorer=args.scorer, verbose=args.scorer_verbose, on_report=on_report)
+                               scorer=args.scorer, verbose=args.scorer_verbose, on_report=on_report,
+                               overlays=args.overlays)
     _write(result.scorer_output, None)
     return 0
 
@@ -204,8 +266,16 @@ def cmd_train(args) -> int:
 
 
 def cmd_playbook_validate(args) -> int:
+    from analyzer.review.overlays import is_overlay_file, load_overlay
     from analyzer.review.playbook import load_playbook
 
+    if is_overlay_file(args.path):
+        ov = load_overlay(args.path)
+        ops = [e.op for e in ov.entries]
+        print(f"{escape_name(args.path)}: valid overlay {one_line(ov.id)} v{one_line(ov.version)} "
+              f"({ops.count('add')} added, {ops.count('replace')} replacing, {ops.count('tighten')} tightening rule(s); "
+              f"{len(ov.all_sources)} sources)")
+        return 0
     pb = load_playbook(args.path)
     print(f"{escape_name(args.path)}: valid playbook {one_line(pb.id)} v{one_line(pb.version)} ({len(pb.rules)} rules)")
     return 0
@@ -222,7 +292,7 @@ def cmd_schema(args) -> int:
 
 def _subject(args) -> str:
     """The file or folder a command works on, for an error line ("" when it has none)."""
-    for name in ("file", "path", "dir", "cuad", "findings"):
+    for name in ("file", "path", "dir", "cuad", "findings", "old"):
         value = getattr(args, name, None)
         if value is not None:
             return f"{escape_name(value)}: "

@@ -30,6 +30,7 @@ def analyze(
     *,
     playbook=None,
     perspective: Optional[str] = None,
+    overlays=(),
     filename: Optional[str] = None,
     all_candidates: bool = False,
     limits: Optional[Limits] = None,
@@ -44,8 +45,12 @@ def analyze(
     None (chosen from the detected agreement type). ``classifier`` overrides the
     default cached classifier (see ``analyzer.classify.classifier.get_classifier``).
     ``progress``, when given, is called with each stage's name as it starts.
+    ``overlays`` are jurisdiction overlays (ids, paths or ``Overlay`` objects, see
+    ``analyzer.review.overlays``) applied to the playbook; a bad one raises ``PlaybookError``
+    before anything is parsed.
     """
     step = progress or (lambda _name: None)
+    chosen = _overlays(overlays)
     step("parse")
     doc = source if isinstance(source, SourceDocument) else parse(source, filename=filename, limits=limits)
     issues: list[Issue] = list(doc.issues)
@@ -61,6 +66,10 @@ def analyze(
 
     step("segment")
     report.clauses = _stage("segment", issues, lambda: segment(doc), [])
+    from analyzer.structure.bilingual import alignment, document_language
+
+    report.document.language = document_language(doc)
+    report.bilingual = alignment(doc, report.clauses)
 
     from analyzer.nlp import run_nlp
 
@@ -81,10 +90,14 @@ def analyze(
     out = _stage("classify", issues, _classify, None)
     if out is not None:
         report.labels, report.agreement_type = out.labels, out.agreement_type
+        report.presence = list(getattr(out, "presence", []))
+    from analyzer.classify.cjk_labels import label_chinese
+
+    _stage("classify", issues, lambda: label_chinese(report, all_candidates=all_candidates), None)
 
     if compare_playbook:
         step("compare")
-        report.findings = _stage("compare", issues, lambda: _compare(report, playbook, perspective, issues), [],
+        report.findings = _stage("compare", issues, lambda: _compare(report, playbook, perspective, issues, chosen), [],
                                  playbook_named=playbook is not None)
 
     report.issues = issues
@@ -92,33 +105,55 @@ def analyze(
     return report
 
 
-def recompare(report: Report, *, playbook=None, perspective: Optional[str] = None) -> Report:
+def recompare(report: Report, *, playbook=None, perspective: Optional[str] = None, overlays=()) -> Report:
     """A copy of ``report`` with only the playbook comparison re-run.
 
     For a new playbook or perspective on a document already analyzed: parsing,
     extraction and classification are reused.
     """
-    out = report.model_copy(update={"versions": dict(report.versions), "findings": []})
+    chosen = _overlays(overlays)
+    out = report.model_copy(update={"versions": {k: v for k, v in report.versions.items() if k != "overlays"},
+                                    "findings": []})
     issues = [i for i in out.issues if i.stage != "compare"]
-    out.findings = _stage("compare", issues, lambda: _compare(out, playbook, perspective, issues), [],
+    out.findings = _stage("compare", issues, lambda: _compare(out, playbook, perspective, issues, chosen), [],
                           playbook_named=playbook is not None)
     out.issues = issues
     out.status = Status.PARTIAL_SUCCESS if issues else Status.SUCCESS
     return out
 
 
-def _compare(report: Report, playbook, perspective: Optional[str], issues: list[Issue]):
-    """Resolve the playbook and perspective, record them on ``report``, return the findings.
+def _overlays(overlays) -> list:
+    """The jurisdiction overlays named by ``overlays`` (ids, paths or ``Overlay`` objects), loaded."""
+    if not overlays:
+        return []
+    from analyzer.review.overlays import resolve_overlays
+
+    return resolve_overlays([overlays] if isinstance(overlays, (str, Path)) else list(overlays))
+
+
+def _compare(report: Report, playbook, perspective: Optional[str], issues: list[Issue], overlays=()):
+    """Resolve the playbook and perspective, apply the chosen overlays, record them on ``report``,
+    suggest the overlays that fit the contract, and return the findings.
 
     A perspective the playbook does not declare falls back to its default, with an issue.
     """
     from analyzer.review.findings import compare
+    from analyzer.review.overlays import (
+        apply_overlays,
+        suggest_overlays,
+        version_string,
+    )
     from analyzer.review.playbook import applicable, resolve_playbook
 
     pb = resolve_playbook(playbook, report.agreement_type)
     report.playbook = pb.id
     report.playbook_source = "agreement_type" if playbook is None else "chosen"
+    pb, overlay_skipped = apply_overlays(pb, overlays, report)
+    if overlays:
+        report.versions["overlays"] = version_string(overlays)
+    report.suggested_overlays = suggest_overlays(report, [o.id for o in overlays])
     pb, report.skipped_rules = applicable(pb, report)
+    report.skipped_rules += [r for r in overlay_skipped if r not in report.skipped_rules]
     report.versions["playbook"] = f"{pb.id}@{pb.version}"
     persp = perspective or pb.default_perspective
     if persp not in pb.perspectives:
@@ -127,7 +162,9 @@ def _compare(report: Report, playbook, perspective: Optional[str], issues: list[
             f"reviewed as {pb.default_perspective}")))
         persp = pb.default_perspective
     report.perspective = persp
-    return compare(report, pb, persp)
+    from analyzer.review.language_version import review_languages
+
+    return review_languages(report, pb, persp, compare(report, pb, persp))
 
 
 def _stage(name: str, issues: list[Issue], fn, default, *, playbook_named: bool = False):

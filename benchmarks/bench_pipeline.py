@@ -1,6 +1,7 @@
 """Pipeline speed and memory: stage times, the pdfplumber floor, batch throughput, length scaling.
 
     .venv/bin/python benchmarks/bench_pipeline.py [--n 30] [--review-docs 8] [--lengths 10,50,200]
+                                                  [--engines pdfplumber,pdfium] [--out DIR]
                                                   [--shared DIR] [--skip-review] [--skip-lengths]
 
 Prints Markdown tables:
@@ -14,7 +15,10 @@ Prints Markdown tables:
 3. time per page as documents grow: synthetic PDFs of 10, 50 and 200 pages made by
    concatenating CUAD pages with pypdf.
 Each part runs in its own process so models load the same way each time and peak RSS
-belongs to that part. Without ../shared/cuad it says so and exits 0.
+belongs to that part. With several ``--engines`` (``ANALYZER_PDF_ENGINE`` values) the stage
+table is measured once per engine, in that order, and a before/after table compares them.
+The Markdown also goes to ``--out``/bench_pipeline.md (default benchmarks/out). Without
+../shared/cuad it says so and exits 0.
 """
 
 from __future__ import annotations
@@ -209,13 +213,33 @@ def part_lengths(files: list[Path], lengths: list[int]) -> dict:
     return {"rows": rows}
 
 
-def _child(part: str, args, **extra) -> dict:
+def _child(part: str, args, engine: str | None = None, **extra) -> dict:
     cmd = [sys.executable, __file__, "--child", part, "--shared", str(args.shared), "--n", str(args.n),
            "--review-docs", str(args.review_docs), "--lengths", args.lengths]
     for k, v in extra.items():
         cmd += [f"--{k}", str(v)]
-    out = subprocess.run(cmd, check=True, capture_output=True, text=True).stdout
+    env = dict(os.environ, **({"ANALYZER_PDF_ENGINE": engine} if engine else {}))
+    out = subprocess.run(cmd, check=True, capture_output=True, text=True, env=env).stdout
     return json.loads(out.strip().splitlines()[-1])
+
+
+def render_engines(results: dict[str, dict]) -> list[str]:
+    """Before/after: the whole pipeline and the parse stage per engine, against the floor."""
+    lines = ["### PDF engines compared (same files, same run)", "",
+             "| engine | parse median ms/page | whole pipeline median ms/page | p90 | floor median ms/page | "
+             "pipeline / floor: median | p90 |", "|---|---:|---:|---:|---:|---:|---:|"]
+    for engine, res in results.items():
+        ok = [d for d in res["docs"] if "error" not in d]
+        if not ok:
+            continue
+        parse = [d["stages"].get("parse", 0.0) * 1000 / d["pages"] for d in ok]
+        pipe = [d["total"] * 1000 / d["pages"] for d in ok]
+        floor = [d["floor"] * 1000 / d["pages"] for d in ok]
+        ratios = [d["total"] / d["floor"] for d in ok if d["floor"] > 0]
+        lines.append(f"| {engine} | {_ms(statistics.median(parse))} | {_ms(statistics.median(pipe))} | "
+                     f"{_ms(_pct(pipe, 0.9))} | {_ms(statistics.median(floor))} | "
+                     f"{statistics.median(ratios):.2f}× | {_pct(ratios, 0.9):.2f}× |")
+    return lines
 
 
 def _mb(v: float) -> str:
@@ -287,6 +311,8 @@ def main(argv=None) -> int:
     ap.add_argument("--review-docs", type=int, default=8, help="CUAD PDFs for the review throughput (default 8)")
     ap.add_argument("--lengths", default="10,50,200", help="synthetic document lengths in pages")
     ap.add_argument("--shared", type=Path, default=DEFAULT_SHARED)
+    ap.add_argument("--engines", default="", help="PDF engines to compare, in order (default: the configured one)")
+    ap.add_argument("--out", type=Path, default=ROOT / "benchmarks" / "out")
     ap.add_argument("--skip-review", action="store_true")
     ap.add_argument("--skip-lengths", action="store_true")
     ap.add_argument("--child", help=argparse.SUPPRESS)
@@ -306,12 +332,26 @@ def main(argv=None) -> int:
         print(f"{args.shared / 'cuad' / 'pdf'} is absent: nothing to measure.")
         return 0
     load = ", ".join(f"{x:.1f}" for x in os.getloadavg())
-    print(f"## Pipeline benchmark ({os.cpu_count()} CPUs, Python {sys.version.split()[0]}, load average at start {load})\n")
-    print("\n".join(render_stages(_child("stages", args))) + "\n", flush=True)
+    md: list[str] = []
+
+    def emit(lines: list[str]) -> None:
+        md.extend(lines + [""])
+        print("\n".join(lines) + "\n", flush=True)
+
+    emit([f"## Pipeline benchmark ({os.cpu_count()} CPUs, Python {sys.version.split()[0]}, load average at start {load})"])
+    engines = [e for e in args.engines.split(",") if e] or [None]
+    by_engine = {}
+    for engine in engines:
+        by_engine[engine or "configured"] = res = _child("stages", args, engine)
+        emit(([f"PDF engine: **{engine}**", ""] if engine else []) + render_stages(res))
+    if len(by_engine) > 1:
+        emit(render_engines(by_engine))
     if not args.skip_review:
-        print("\n".join(render_review([_child("review", args, workers=w) for w in (1, 2)])) + "\n", flush=True)
+        emit(render_review([_child("review", args, engines[-1], workers=w) for w in (1, 2)]))
     if not args.skip_lengths:
-        print("\n".join(render_lengths(_child("lengths", args))) + "\n", flush=True)
+        emit(render_lengths(_child("lengths", args, engines[-1])))
+    args.out.mkdir(parents=True, exist_ok=True)
+    (args.out / "bench_pipeline.md").write_text("\n".join(md), encoding="utf-8")
     return 0
 
 

@@ -48,6 +48,7 @@ SAMPLES = {
     "jv_agreement": (["jv_agreement.txt"], "Joint Venture Agreement", "2025-05-28T14:00:00Z"),
     "rd_collaboration": (["rd_collaboration.txt"], "Research and Development Collaboration Agreement", "2025-08-20T11:15:00Z"),
     "mutual_nda": (["mutual_nda.txt"], "Mutual Non-Disclosure Agreement", "2025-01-15T16:45:00Z"),
+    "outbound_license": (["outbound_license.txt"], "Technology Licence Agreement", "2025-09-12T10:20:00Z"),
 }
 LONG = "long_license"
 COUNTERPARTY = "Counterparty Counsel"
@@ -209,6 +210,9 @@ def build(out_dir: Path = HERE) -> list[Path]:
             txt = out_dir / f"{name}.txt"
             txt.write_text(render_txt(elements), encoding="utf-8", newline="\n")
             written.append(txt)
+    from _cjk_samples import build as build_cjk
+
+    written += build_cjk(SRC, out_dir)
     return written
 
 

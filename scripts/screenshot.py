@@ -10,6 +10,7 @@ saves a PNG. Everything runs locally.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import socket
 import subprocess
 import sys
@@ -42,6 +43,53 @@ def _wait_health(url: str, proc: subprocess.Popen, seconds: float = 60) -> None:
     raise SystemExit("streamlit did not start in time")
 
 
+@contextlib.contextmanager
+def serve():
+    """``streamlit run app.py`` headless on a free port (file watcher off); yields its URL."""
+    port = _free_port()
+    url = f"http://127.0.0.1:{port}"
+    proc = subprocess.Popen([sys.executable, "-m", "streamlit", "run", str(ROOT / "app.py"), "--server.headless", "true",
+                             "--server.port", str(port), "--server.address", "127.0.0.1",
+                             "--browser.gatherUsageStats", "false", "--server.fileWatcherType", "none"],
+                            cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        _wait_health(url, proc)
+        yield url
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+
+
+def wait_idle(page) -> None:
+    """Wait until the app has finished its current run and the widgets are drawn."""
+    page.wait_for_timeout(300)
+    page.wait_for_selector('[data-testid="stStatusWidget"]', state="detached")
+    page.wait_for_selector('[data-testid="stSkeleton"]', state="detached")
+
+
+def upload_and_wait(page, sample: Path) -> None:
+    """Upload ``sample`` on the review page and wait until its findings are shown."""
+    page.wait_for_selector('[data-testid="stFileUploader"]')
+    page.locator('[data-testid="stFileUploader"] input[type="file"]').set_input_files(str(sample))
+    page.get_by_text("Suggested language").first.wait_for()
+    page.wait_for_selector('[data-testid="stMetricValue"]')
+    wait_idle(page)
+
+
+def batch_page(page, url: str, files: list[Path]) -> None:
+    """Analyze ``files`` on the batch page and wait for the portfolio matrix."""
+    page.goto(f"{url}/batch")
+    page.wait_for_selector('[data-testid="stFileUploader"]')
+    page.locator('[data-testid="stFileUploader"] input[type="file"]').set_input_files([str(f) for f in files])
+    page.get_by_role("button", name=f"Analyze {len(files)} file(s)").click()
+    page.get_by_text("Portfolio matrix").wait_for()
+    page.wait_for_selector('[data-testid="stDataFrame"]')
+    wait_idle(page)
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--sample", type=Path, default=ROOT / "samples" / "tech_license.docx")
@@ -49,6 +97,8 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--chromium", default="/usr/bin/chromium")
     ap.add_argument("--width", type=int, default=1440)
     ap.add_argument("--height", type=int, default=1500)
+    ap.add_argument("--batch", type=Path, nargs="+", metavar="FILE",
+                    help="screenshot the batch page with these files instead of the review page")
     args = ap.parse_args(argv)
     from playwright.sync_api import sync_playwright
 
@@ -63,15 +113,12 @@ def main(argv: list[str] | None = None) -> int:
         with sync_playwright() as pw:
             browser = pw.chromium.launch(executable_path=args.chromium, args=CHROMIUM_ARGS)
             page = browser.new_page(viewport={"width": args.width, "height": args.height})
-            page.set_default_timeout(120_000)
-            for _ in range(2):  # the first session loads the models; the second shows warm timings
+            page.set_default_timeout(300_000)
+            for _ in range(2 if not args.batch else 0):  # the first session loads the models; the second is warm
                 page.goto(url)
-                page.wait_for_selector('[data-testid="stFileUploader"]')
-                page.locator('[data-testid="stFileUploader"] input[type="file"]').set_input_files(str(args.sample))
-                page.get_by_text("Suggested language").first.wait_for()
-                page.wait_for_selector('[data-testid="stStatusWidget"]', state="detached")
-                page.wait_for_selector('[data-testid="stMetricValue"]')
-                page.wait_for_selector('[data-testid="stSkeleton"]', state="detached")
+                upload_and_wait(page, args.sample)
+            if args.batch:
+                batch_page(page, url, args.batch)
             page.wait_for_timeout(1000)
             args.out.parent.mkdir(parents=True, exist_ok=True)
             page.screenshot(path=str(args.out))

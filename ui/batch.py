@@ -1,5 +1,10 @@
 """Batch page: several files or a zip; portfolio matrix (contracts x categories); findings table; exports.
 
+The playbook and the perspective apply to every file. The matrix opens on
+the categories with risks, then those missing, then those present; a click on
+a row opens that contract on the review page with the same playbook and
+perspective. Files that were refused are listed with their reasons above the results.
+
 A file that cannot be analyzed gets a row with its error; the others go on.
 All uploads of a batch share one budget of files and uncompressed bytes
 (``Limits.max_batch_files`` / ``max_batch_bytes``); the extracted files of
@@ -38,25 +43,27 @@ STATUS_VALUES = tuple(s.value for s in Status)
 SEVERITY_NAMES = [s.value for s in Severity]
 
 
-def _analyze_all(files, skipped, spec) -> tuple[list[dict], list[dict]]:
-    """Summary rows and finding rows for every file; errors become rows."""
+def _analyze_all(files, skipped, spec, perspective=None) -> tuple[list[dict], list[dict], dict]:
+    """Summary rows and finding rows for every file, and the reports by file name; errors become rows."""
     from analyzer.output.portfolio import error_row, skipped_row, summarize
     from analyzer.pipeline import analyze
 
     rows: list[dict] = []
     findings: list[dict] = []
+    reports: dict = {}
     bar = st.progress(0.0, text="Starting…")
     clf = classifier()
     for i, up in enumerate(files):
         bar.progress(i / max(1, len(files)), text=f"Analyzing {md_escape(up.name)} ({i + 1}/{len(files)})")
         try:
-            report = analyze(up.data, filename=up.name, playbook=spec, classifier=clf)
+            report = analyze(up.data, filename=up.name, playbook=spec, perspective=perspective, classifier=clf)
         except Exception as exc:  # one bad file must not stop the batch
             if not isinstance(exc, AnalyzerError):
                 log.exception("analysis of %s failed", up.name)
             rows.append(error_row(up.name, one_line_error(exc, up.name)))
             continue
         rows.append(summarize(report, up.name))
+        reports[up.name] = report
         for f in report.findings:
             findings.append({"file": up.name, "severity": f.severity.value, "kind": f.kind, "category": f.category,
                              "message": f.message, "rule_id": f.rule_id,
@@ -66,7 +73,7 @@ def _analyze_all(files, skipped, spec) -> tuple[list[dict], list[dict]]:
         make = skipped_row if s.status == Status.SKIPPED else error_row
         rows.append(make(s.name, s.reason))
     bar.progress(1.0, text=f"Done: {len(files)} file(s) analyzed, {len(skipped)} refused")
-    return rows, findings
+    return rows, findings, reports
 
 
 def _style_cell(value) -> str:
@@ -75,19 +82,39 @@ def _style_cell(value) -> str:
     return ""
 
 
-def _matrix(frame) -> None:
+def matrix_columns(frame, show_all: bool = False) -> list[str]:
+    """The matrix's columns: file, status and severities, then the categories with risks (most first),
+    those missing, those present, and the document facts last."""
     from analyzer.output import portfolio
 
-    categories = [c for c in getattr(portfolio, "CATEGORY_COLUMNS", portfolio.COLUMNS) if c in frame.columns
-                  and c not in (*portfolio.HEAD_COLUMNS, *portfolio.SEVERITIES, "error")]
-    show_all = st.toggle("Show every category", value=False, key="batch_all_categories")
+    categories = [c for c in portfolio.CATEGORY_COLUMNS if c in frame.columns]
+
+    def count(c: str, value: str) -> int:
+        return int((frame[c].fillna("") == value).sum())
+
     used = [c for c in categories if (frame[c].fillna("") != "").any()]
-    cats = categories if show_all else used
-    cols = ["file", "status", "agreement_type", *portfolio.SEVERITIES] + cats + ["error"]
+    ordered = sorted(used, key=lambda c: (-count(c, "risk"), -count(c, "missing"), -count(c, "present"),
+                                          categories.index(c)))
+    if show_all:
+        ordered += [c for c in categories if c not in used]
+    facts = [c for c in ("agreement_type", "confidence", "parties") if c in frame.columns]
+    return ["file", "status", *portfolio.SEVERITIES, *ordered, *facts, "error"]
+
+
+def _matrix(frame):
+    """Draw the matrix; give the file name of the row the user clicked, if any."""
+    show_all = st.toggle("Show every category", value=False, key="batch_all_categories")
+    cols = matrix_columns(frame, show_all)
+    cats = [c for c in cols if c not in ("file", "status", "agreement_type", "confidence", "parties", "error",
+                                         "high", "medium", "low")]
     view = frame[cols]
-    st.dataframe(view.style.map(_style_cell, subset=["status"] + cats), hide_index=True, width="stretch",
-                 key="batch_matrix")
-    st.caption("Green: present · orange: required but missing · red: risk or deviation · blank: not found")
+    event = st.dataframe(view.style.map(_style_cell, subset=["status"] + cats), hide_index=True, width="stretch",
+                         key="batch_matrix", on_select="rerun", selection_mode="single-row",
+                         column_config={"file": st.column_config.TextColumn("file", pinned=True)})
+    st.caption("Red: risk or deviation · orange: required but missing · green: present · blank: not found. "
+               "Click a row to open that contract's review.")
+    rows = getattr(getattr(event, "selection", None), "rows", None) or []
+    return str(view.iloc[rows[0]]["file"]) if rows else None
 
 
 def _findings_table(findings: list[dict]) -> None:
@@ -151,10 +178,40 @@ def _collect(uploaded, limits: Limits) -> Collected:
 
 
 def _refused(got: Collected) -> None:
+    """The refused files, each with its one-line reason, shown on the page (not folded away)."""
     if not got.skipped:
         return
-    with st.expander(f"{len(got.skipped)} file(s) not analyzed", expanded=False):
-        st.html("<ul>" + "".join(f"<li>{highlight.esc(s)}</li>" for s in got.skipped) + "</ul>")
+    st.error(f"{len(got.skipped)} file(s) not analyzed:", icon=":material/block:")
+    st.html('<ul class="ca-line">' + "".join(f"<li>{highlight.esc(s)}</li>" for s in got.skipped) + "</ul>")
+
+
+def _open_review(name: str, got: Collected, reports: dict, choice, perspective) -> None:
+    """Open the review page on the contract ``name`` of this batch, with the batch's playbook and perspective."""
+    upload = next((f for f in got.files if f.name == name), None)
+    if upload is None:
+        st.warning(md_escape(f"{name} was not analyzed, so there is no review to open."))
+        return
+    memory = store("uploads")
+    memory["review"], memory["review:shown"] = upload, False
+    report = reports.get(name)
+    if report is not None and choice.key == AUTO and perspective is None:
+        store("reports")[(upload.sha256, AUTO, None)] = report
+    choices = store("review_choices")
+    choices["playbook"] = choice.key
+    if perspective is not None:
+        target = report.playbook if report is not None and choice.key == AUTO else choice.key
+        choices[f"review_perspective:{target}"] = perspective
+    st.session_state.pop("batch_matrix", None)
+    st.switch_page("app_pages/review.py")
+
+
+def _perspectives(choice) -> list[str]:
+    if choice.perspectives:
+        return list(choice.perspectives)
+    seen: list[str] = []
+    for c in playbook_choices():
+        seen += [p for p in c.perspectives if p not in seen]
+    return seen or ["licensor", "licensee", "partner", "neutral"]
 
 
 def render() -> None:
@@ -164,7 +221,7 @@ def render() -> None:
     limits = Limits.from_env()
     re_entered = "batch_upload" not in st.session_state
     uploaded = st.file_uploader(
-        "Contracts (DOCX, PDF, TXT) or a zip of them", type=["docx", "pdf", "txt", "zip"],
+        "Contracts (DOCX, PDF, TXT) or a zip of them", type=["docx", "pdf", "txt", "zip", "doc"],
         accept_multiple_files=True, key="batch_upload",
         help=f"Up to {human_size(limits.max_upload_bytes)} per file; zips up to {limits.max_archive_members} files; "
              f"{limits.max_batch_files} files and {human_size(limits.max_batch_bytes)} in all. "
@@ -179,10 +236,16 @@ def render() -> None:
         st.caption("Showing the files uploaded earlier. Upload files to start a new batch.")
     got = kept
     choices = [c for c in playbook_choices()]
-    key = st.selectbox("Playbook", [c.key for c in choices],
-                       format_func={c.key: c.label for c in choices}.__getitem__, key="batch_playbook")
+    left, right = st.columns(2)
+    key = left.selectbox("Playbook", [c.key for c in choices],
+                         format_func={c.key: c.label for c in choices}.__getitem__, key="batch_playbook")
     choice = next(c for c in choices if c.key == key)
-    digest = hashlib.sha256("\x1f".join([choice.key] + [f"{f.name}:{f.sha256}" for f in got.files]
+    default_label = f"Playbook default ({choice.default_perspective})" if choice.default_perspective \
+        else "Each playbook's default"
+    persp = right.selectbox("Perspective", [None, *_perspectives(choice)], key=f"batch_perspective:{choice.key}",
+                            format_func=lambda p: default_label if p is None else p,
+                            help="Whose interests the playbook protects, for every file of the batch.")
+    digest = hashlib.sha256("\x1f".join([choice.key, str(persp)] + [f"{f.name}:{f.sha256}" for f in got.files]
                                         + [str(s) for s in got.skipped]).encode()).hexdigest()
     results = store("batch")
     st.caption(f"{len(got.files)} file(s) to analyze" + (f", {len(got.skipped)} refused" if got.skipped else ""))
@@ -191,13 +254,15 @@ def render() -> None:
         if not st.button(f"Analyze {len(got.files)} file(s)", type="primary", key="batch_run"):
             return
         results.clear()
-        results[digest] = _analyze_all(got.files, got.skipped, None if choice.key == AUTO else choice.spec)
-    rows, findings = results[digest]
+        results[digest] = _analyze_all(got.files, got.skipped, None if choice.key == AUTO else choice.spec, persp)
+    rows, findings, reports = results[digest]
     frame = portfolio_frame(rows)
     failed = int((frame["status"] == Status.FAILURE.value).sum())
     st.subheader("Portfolio matrix")
     st.caption(f"{len(frame)} contract(s) · {failed} error(s)")
-    _matrix(frame)
+    clicked = _matrix(frame)
+    if clicked:
+        _open_review(clicked, got, reports, choice, persp)
     st.subheader("Findings")
     _findings_table(findings)
     st.subheader("Export")

@@ -14,11 +14,12 @@ import streamlit as st
 from analyzer.core.errors import AnalyzerError
 from analyzer.core.schema import Report
 from analyzer.core.settings import Limits
+from ui import decisions as dec
 from ui import highlight
 from ui.clause_map import render_clause_map
-from ui.findings import accepted, render_findings
+from ui.findings import render_findings
 from ui.highlight import md_escape
-from ui.key_terms import key_terms, risk_score, severity_counts
+from ui.key_terms import KEY_TERMS, key_terms, risk_score, severity_counts
 from ui.state import (
     AUTO,
     PlaybookChoice,
@@ -27,12 +28,14 @@ from ui.state import (
     playbook_choices,
     remember,
     run_analysis,
+    shipped_overlays,
     store,
 )
 from ui.uploads import Upload, check_upload, human_size
 
 log = logging.getLogger(__name__)
 DOCX_MIME = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+PDF_MIME = "application/pdf"
 REDLINE_CACHE_SIZE = 8
 
 
@@ -40,7 +43,7 @@ def _upload() -> Upload | None:
     limits = Limits.from_env()
     re_entered = "review_upload" not in st.session_state
     uploaded = st.file_uploader(
-        "Contract (DOCX, PDF or TXT)", type=["docx", "pdf", "txt"], key="review_upload",
+        "Contract (DOCX, PDF or TXT)", type=["docx", "pdf", "txt", "doc"], key="review_upload",
         help=f"Up to {human_size(limits.max_upload_bytes)}. The file is analyzed on this machine and never sent elsewhere.")
     try:
         upload = check_upload(uploaded.name, uploaded.getvalue(), limits) if uploaded is not None else None
@@ -53,7 +56,27 @@ def _upload() -> Upload | None:
     return kept
 
 
-def _controls(base: Report) -> tuple[PlaybookChoice, str | None]:
+def _overlay_control(base: Report, memory: dict) -> tuple[str, ...]:
+    """The jurisdiction overlays chosen in a multi-select; those the contract points to are named beside it."""
+    ids = [o["id"] for o in shipped_overlays()]
+    if not ids:
+        return ()
+    titles = {o["id"]: o["title"] for o in shipped_overlays()}
+    if "review_overlays" not in st.session_state:
+        st.session_state["review_overlays"] = [o for o in memory.get("overlays", []) if o in ids]
+    chosen = st.multiselect("Jurisdiction overlays", ids, key="review_overlays",
+                            format_func=lambda oid: f"{oid}: {titles[oid]}",
+                            help="Cross-border rules added to the playbook (PRC, EU, US law). Suggested overlays are "
+                                 "never applied until you choose them.")
+    memory["overlays"] = list(chosen)
+    hints = [s for s in base.suggested_overlays if s.id in ids and s.id not in chosen]
+    if hints:
+        st.caption(md_escape("Suggested for this contract: "
+                             + "; ".join(f"{s.id} ({', '.join(s.reasons)})" for s in hints)))
+    return tuple(chosen)
+
+
+def _controls(base: Report) -> tuple[PlaybookChoice, str | None, tuple[str, ...]]:
     choices = playbook_choices()
     auto_target = choice_for_report(base, choices)
     labels = {c.key: c.label for c in choices}
@@ -84,7 +107,8 @@ def _controls(base: Report) -> tuple[PlaybookChoice, str | None]:
         persp = st.selectbox("Perspective", perspectives, key=pkey,
                              help="Whose interests the playbook protects. The default comes from the playbook.")
     memory[pkey] = persp
-    return choice, (None if persp == default and choice.key == AUTO else persp)
+    overlays = _overlay_control(base, memory)
+    return choice, (None if persp == default and choice.key == AUTO else persp), overlays
 
 
 def _summary(report: Report) -> None:
@@ -102,10 +126,9 @@ def _summary(report: Report) -> None:
                                strong="Parties:"))
     terms = key_terms(report)
     kcols = st.columns(len(terms))
-    for col, term in zip(kcols, terms.values()):
-        if term is None:
-            continue
-        col.html(highlight.line("", strong=term.title) + highlight.note(term.value))
+    for col, (key, term) in zip(kcols, terms.items()):
+        title = term.title if term is not None else KEY_TERMS[key][0]
+        col.html(highlight.line("", strong=title) + highlight.note(term.value if term is not None else "not found"))
     pages = report.document.pages
     st.html(highlight.note(report.document.source, strong="File:"))
     st.caption(f"{report.document.format.value} · "
@@ -115,50 +138,98 @@ def _summary(report: Report) -> None:
         st.warning(md_escape(f"{issue.stage}: {issue.message}" + (f" (page {issue.page})" if issue.page else "")))
 
 
-def _redline(upload: Upload, report: Report) -> tuple[bytes, int] | None:
-    ids, edits = accepted(report)
+def _redline(upload: Upload, report: Report):
+    """The ``RedlineResult`` for the accepted suggestions (cached), or None when none is accepted."""
+    ids, edits = dec.accepted(report)
     if not ids:
         return None
+    prefer = dec.preferred(report)
     cache = store("redlines")
-    key = (upload.sha256, report.playbook, report.perspective, frozenset(ids), tuple(sorted(edits.items())))
+    key = (upload.sha256, report.playbook, report.perspective, frozenset(ids), tuple(sorted(edits.items())),
+           frozenset(prefer))
     if key not in cache:
-        from analyzer.redline.writer import redline_bytes
+        from analyzer.redline.writer import build_redline
 
         if len(cache) >= REDLINE_CACHE_SIZE:
             cache.clear()
-        cache[key] = redline_bytes(upload.data, report, accepted=ids, texts=edits)
+        cache[key] = build_redline(upload.data, report, accepted=ids, texts=edits, prefer=prefer)
     return cache[key]
 
 
+def _redline_caption(report: Report, red, accepted_count: int) -> None:
+    note = "" if report.document.format.value == "docx" else " in a new DOCX built from the extracted text"
+    if red is None:
+        st.caption("Accept a suggestion to build the redline.")
+        return
+    merged = sum(len(m) - 1 for m in red.merged)
+    st.caption(f"{red.applied} tracked change(s) for {red.suggestions} of {accepted_count} accepted suggestion(s)"
+               + (f"; {merged} duplicate(s) merged into one change" if merged else "") + note)
+    if red.not_applied:
+        by_id = {f.id: f for f in report.findings}
+        items = "".join(f"<li><b>{highlight.esc(by_id[m.finding_id].category if m.finding_id in by_id else m.category)}"
+                        f"</b>: {highlight.esc(m.reason)}</li>" for m in red.not_applied)
+        st.html(f'<div class="ca-line"><b>Not in the redline ({len(red.not_applied)}):</b><ul>{items}</ul></div>')
+
+
+def _memo_pdf(report: Report, memo: bytes) -> None:
+    """A button that converts the DOCX memo to PDF with LibreOffice (when installed), then offers it."""
+    import hashlib
+
+    from analyzer.output.memo_docx import docx_to_pdf, soffice
+
+    if soffice() is None:
+        st.caption("PDF memo: LibreOffice is not installed; the DOCX memo opens in any word processor.")
+        return
+    cache = store("memo_pdf")
+    key = hashlib.sha256(memo).hexdigest()
+    if cache.get("key") != key:
+        if st.button("Make a PDF of the memo", key="mk_pdf", icon=":material/picture_as_pdf:"):
+            with st.spinner("Converting the memo with LibreOffice…"):
+                pdf = docx_to_pdf(memo)
+            if pdf is None:
+                st.error("LibreOffice could not convert the memo; the DOCX memo is complete.")
+                return
+            cache.clear()
+            cache.update(key=key, pdf=pdf)
+        else:
+            return
+    st.download_button("PDF memo", data=cache["pdf"], file_name=f"{PurePath(report.document.source).stem}_memo.pdf",
+                       mime=PDF_MIME, key="dl_pdf", icon=":material/picture_as_pdf:")
+
+
 def _downloads(upload: Upload, report: Report) -> None:
+    from analyzer.output.memo_docx import memo_docx
     from analyzer.output.render import render
 
     stem = PurePath(upload.name).stem or "contract"
-    ids, _ = accepted(report)
-    cols = st.columns(4)
+    ids, _ = dec.accepted(report)
+    try:
+        red = _redline(upload, report)
+    except Exception as exc:  # a redline failure must not hide the other downloads
+        if not isinstance(exc, AnalyzerError):
+            log.exception("redline of %s failed", upload.name)
+        st.error(md_escape(one_line_error(exc, upload.name)))
+        red = None
+    review = dec.review(report, {m.finding_id: m.reason for m in red.not_applied} if red else None)
+    st.caption(f"The memos carry your decisions: {review.summary(report)}.")
+    cols = st.columns(3)
     with cols[0]:
-        try:
-            red = _redline(upload, report)
-        except Exception as exc:  # a redline failure must not hide the other downloads
-            if not isinstance(exc, AnalyzerError):
-                log.exception("redline of %s failed", upload.name)
-            st.error(md_escape(one_line_error(exc, upload.name)))
-            red = None
-        st.download_button("Redlined DOCX", data=red[0] if red else b"", file_name=f"{stem}_redline.docx",
+        st.download_button("Redlined DOCX", data=red.data if red else b"", file_name=f"{stem}_redline.docx",
                            mime=DOCX_MIME, disabled=red is None, key="dl_docx", icon=":material/edit_document:",
                            help="Accepted suggestions as tracked changes, each with a comment giving the reason.")
-        note = "" if report.document.format.value == "docx" else " in a new DOCX built from the extracted text"
-        st.caption(f"{red[1]} tracked change(s) from {len(ids)} accepted suggestion(s){note}" if red
-                   else "Accept a suggestion to build the redline.")
+        _redline_caption(report, red, len(ids))
     with cols[1]:
+        memo = memo_docx(report, review)
+        st.download_button("DOCX memo", data=memo, file_name=f"{stem}_memo.docx", mime=DOCX_MIME, key="dl_memo_docx",
+                           icon=":material/description:")
+        st.download_button("Markdown memo", data=render(report, "md", review), file_name=f"{stem}_memo.md",
+                           mime="text/markdown", key="dl_md", icon=":material/article:")
+        st.download_button("HTML memo", data=render(report, "html", review), file_name=f"{stem}_memo.html",
+                           mime="text/html", key="dl_html", icon=":material/html:")
+        _memo_pdf(report, memo)
+    with cols[2]:
         st.download_button("JSON report", data=render(report, "json"), file_name=f"{stem}_report.json",
                            mime="application/json", key="dl_json", icon=":material/data_object:")
-    with cols[2]:
-        st.download_button("Markdown memo", data=render(report, "md"), file_name=f"{stem}_memo.md",
-                           mime="text/markdown", key="dl_md", icon=":material/article:")
-    with cols[3]:
-        st.download_button("HTML memo", data=render(report, "html"), file_name=f"{stem}_memo.html",
-                           mime="text/html", key="dl_html", icon=":material/html:")
 
 
 def render() -> None:
@@ -172,8 +243,8 @@ def render() -> None:
     base = run_analysis(upload, auto, None)
     if base is None:
         return
-    choice, perspective = _controls(base)
-    report = run_analysis(upload, choice, perspective)
+    choice, perspective, overlays = _controls(base)
+    report = run_analysis(upload, choice, perspective, overlays)
     if report is None:
         return
     _summary(report)

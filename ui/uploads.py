@@ -45,9 +45,15 @@ from analyzer.core.errors import (
 )
 from analyzer.core.schema import Status
 from analyzer.core.settings import Limits
+from analyzer.ingest import detect_format
 
 SUPPORTED_SUFFIXES = (".docx", ".pdf", ".txt")
 CHUNK = 64 * 1024
+# Bytes of an extracted member read to tell its format (an encrypted Office file differs from a .doc
+# further in than the first block).
+SNIFF_BYTES = 1 << 20
+# Suffixes taken out of an archive: the supported ones, and .doc, which the format check then names.
+EXTRACTED_SUFFIXES = (*SUPPORTED_SUFFIXES, ".doc")
 # Bytes of central directory allowed per permitted member (names, extra fields, comments).
 DIRECTORY_BYTES_PER_MEMBER = 4096
 ZIP_FLAG_ENCRYPTED = 0x1
@@ -199,13 +205,19 @@ def human_size(n: int) -> str:
 
 
 def check_upload(name: str, data: bytes, limits: Limits | None = None) -> Upload:
-    """Validate one uploaded file's size; raise ``TooLarge``/``EmptyDocument`` with a clear message."""
+    """Validate one uploaded file: its size, and its format sniffed from the bytes.
+
+    Raises ``TooLarge``/``EmptyDocument``, or the typed error the parser gives
+    for a format it does not read (``LegacyDoc`` for a Word 97-2003 ``.doc``,
+    whatever its extension), so the page and the CLI give the same one-line reason.
+    """
     limits = limits or Limits.from_env()
     if len(data) > limits.max_upload_bytes:
         raise TooLarge(name, f"{human_size(len(data))} is over the upload limit of "
                              f"{human_size(limits.max_upload_bytes)}")
     if not data:
         raise EmptyDocument(name)
+    detect_format(bytes(data), name)
     return Upload(name=name, data=bytes(data))
 
 
@@ -295,6 +307,17 @@ def _extract_member(zf: zipfile.ZipFile, info: zipfile.ZipInfo, spool: _Spool, l
     return path, size, digest.hexdigest()
 
 
+def _format_refusal(path: str, label: str) -> Optional[str]:
+    """Why the extracted file at ``path`` is not a format the analyzer reads, or None when it is."""
+    with open(path, "rb") as fh:
+        head = fh.read(SNIFF_BYTES)
+    try:
+        detect_format(head, label)
+    except AnalyzerError as exc:
+        return _reason(exc, label)
+    return None
+
+
 def _remove(path: str) -> None:
     try:
         os.unlink(path)
@@ -353,7 +376,7 @@ def extract_zip(name: str, data: bytes, limits: Limits | None = None,
                 if _is_symlink(info):
                     out.skipped.append(Skipped(label, "symbolic link in archive; not extracted"))
                     continue
-                if not member.lower().endswith(SUPPORTED_SUFFIXES):
+                if not member.lower().endswith(EXTRACTED_SUFFIXES):
                     out.skipped.append(Skipped(label, "unsupported file type (DOCX, PDF or TXT expected)",
                                                Status.SKIPPED))
                     continue
@@ -385,6 +408,11 @@ def extract_zip(name: str, data: bytes, limits: Limits | None = None,
                 if not size:
                     _remove(path)
                     out.skipped.append(Skipped(label, "file is empty"))
+                    continue
+                refused = _format_refusal(path, label)
+                if refused is not None:
+                    _remove(path)
+                    out.skipped.append(Skipped(label, refused))
                     continue
                 budget.take(size)
                 display = member

@@ -301,7 +301,7 @@ class _Sigterm:
 
 def review(in_dir: Path, out_dir: Path, *, workers: int = 1, scheduler: Optional[str] = None, playbook=None,
            perspective: Optional[str] = None, timeout: float = 300.0, redline: bool = False, progress: bool = True,
-           ship_bytes: Optional[bool] = None, analyze_target: str = DEFAULT_ANALYZE) -> BatchSummary:
+           ship_bytes: Optional[bool] = None, analyze_target: str = DEFAULT_ANALYZE, overlays=()) -> BatchSummary:
     """Review every DOCX/PDF/TXT file under ``in_dir``; write reports and a summary to ``out_dir``.
 
     ``workers`` local processes (or the Dask cluster at ``scheduler``) each load the models
@@ -309,6 +309,7 @@ def review(in_dir: Path, out_dir: Path, *, workers: int = 1, scheduler: Optional
     analyzes in this process: no isolation and no timeout (for debugging and small runs). Returns a
     ``BatchSummary``; its ``failed`` list holds ``(file, reason)`` pairs.
     ``analyze_target`` ("module:function") replaces ``analyzer.pipeline.analyze`` in the workers.
+    ``overlays`` (ids or paths) are the jurisdiction overlays applied to every file.
     """
     from analyzer.core.errors import AnalyzerError
 
@@ -322,6 +323,7 @@ def review(in_dir: Path, out_dir: Path, *, workers: int = 1, scheduler: Optional
         raise AnalyzerError(str(exc)) from None
     if playbook is not None:
         _check_playbook(playbook)
+    overlay_versions = _check_overlays(overlays)
     t0 = time.perf_counter()
     out_dir.mkdir(parents=True, exist_ok=True)
     for sub in ("reports", "redlines"):
@@ -331,11 +333,13 @@ def review(in_dir: Path, out_dir: Path, *, workers: int = 1, scheduler: Optional
     summary = BatchSummary(out_dir=out_dir, skipped=sorted(reasons), skip_reasons=reasons)
     rows: dict[str, dict] = {rel: skipped_row(rel, reason) for rel, reason in reasons.items()}
     params = {"playbook": _playbook_request(playbook), "perspective": perspective, "redline": bool(redline)}
+    if overlay_versions:
+        params["overlays"] = overlay_versions
     journal_path = out_dir / STATE
     bar = results = None
     try:
         with _Sigterm():
-            tasks = _plan(in_dir, out_dir, todo, params, playbook, perspective, redline, summary, rows)
+            tasks = _plan(in_dir, out_dir, todo, params, playbook, perspective, redline, summary, rows, overlays)
             bar = _progress(progress, len(tasks))
             if bar is not None:
                 bar.start()
@@ -393,7 +397,7 @@ def _print_summary(summary: BatchSummary) -> None:
 
 
 def _plan(in_dir: Path, out_dir: Path, todo: list[str], params: dict, playbook, perspective, redline: bool,
-          summary: BatchSummary, rows: dict) -> list[dict]:
+          summary: BatchSummary, rows: dict, overlays=()) -> list[dict]:
     """Hash every file; reuse the finished reports that are still valid; return the rest as tasks."""
     journal = _load_journal(out_dir / STATE)
     versions = _Versions()
@@ -426,7 +430,18 @@ def _plan(in_dir: Path, out_dir: Path, todo: list[str], params: dict, playbook, 
             continue
         tasks.append({"rel": rel, "path": str(path), "data": None, "sha256": sha,
                       "playbook": playbook, "perspective": perspective, "redline": bool(redline)})
+        if overlays:
+            tasks[-1]["overlays"] = [str(o) for o in overlays]
     return tasks
+
+
+def _check_overlays(overlays) -> str:
+    """Fail once, before any work, when a requested overlay does not load; else their ``id@version``s."""
+    if not overlays:
+        return ""
+    from analyzer.review.overlays import resolve_overlays, version_string
+
+    return version_string(resolve_overlays(list(overlays)))
 
 
 def _check_playbook(playbook) -> None:

@@ -91,8 +91,9 @@ def run_task(task: dict, analyze_target: str = DEFAULT_ANALYZE) -> dict:
         if path is None and data is None:
             return failure(task, f"{escape_name(rel)}: file is not visible on this worker", kind="need_bytes")
         analyze = resolve(analyze_target)
+        extra = {"overlays": task["overlays"]} if task.get("overlays") else {}
         report = analyze(path if path is not None else data, filename=rel,
-                         playbook=task.get("playbook"), perspective=task.get("perspective"))
+                         playbook=task.get("playbook"), perspective=task.get("perspective"), **extra)
     except AnalyzerError as exc:
         return failure(task, one_line(exc))
     except MemoryError:

@@ -124,6 +124,8 @@ MIX_MODEL_NO_TITLE, MIX_BODY_NO_TITLE = 0.85, 0.15
 # and every development type at or above 0.64, while about a quarter of the validation contracts,
 # those without a title naming the type or with conflicting evidence, fall below 0.5.
 LOW_CONFIDENCE = 0.5
+# a licence whose title names trademarks or a brand ("Trademark License Agreement", "Brand Licence")
+_TRADEMARK_TITLE = re.compile(r"trade\s?marks?|service marks?|\bbrand|\bmarks? licen[cs]e")
 _SUBTYPE_TITLE = [("supply", r"supply|manufactur|purchase|procurement|oem\b"),
                   ("services", r"services?|subscription|saas|cloud|hosting|consult|outsourc|maintenance")]
 _GRANT = re.compile(r"(?:hereby\s+grants?|grants?\s+to|is\s+granted)\b[^.;]{0,200}?\blicen[cs]e", re.IGNORECASE)
@@ -206,6 +208,8 @@ def detect(model: dict, text: str) -> TypeResult:
     span = title_span(text)
     title_text = text[span[0]:span[1]].lower() if span else ""
     subtype = next((s for s, rx in _SUBTYPE_TITLE if re.search(rx, title_text)), None)
+    if label == "license" and _TRADEMARK_TITLE.search(title_text):
+        subtype = "trademark"
     if subtype is None and (evidence["supply"] or evidence["services"]):
         subtype = "supply" if evidence["supply"] > evidence["services"] else "services"
     return TypeResult(label, float(conf), [(str(k), float(v)) for k, v in ranked[1:3]], basis, subtype,

@@ -11,7 +11,7 @@ from patterns inside the best-scoring units.
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
@@ -25,15 +25,23 @@ from analyzer.classify.encoder_stage import (
     select_candidates,
 )
 from analyzer.classify.features import unit_fields
+from analyzer.classify.presence import PresenceModel, document_features, heading_matches
+from analyzer.classify.spans import bounds_of, clause_runs, clause_spans, whole_clauses
 from analyzer.classify.units import (
     date_spans,
     document_units,
     make_units,
-    merge_runs,
     title_span,
 )
 from analyzer.core.errors import ModelError
-from analyzer.core.schema import AgreementType, Clause, Entity, Label, Sentence
+from analyzer.core.schema import (
+    AgreementType,
+    Clause,
+    Entity,
+    Label,
+    Presence,
+    Sentence,
+)
 from analyzer.core.settings import model_dir
 from analyzer.core.span_index import Innermost, SpanIndex
 from analyzer.core.taxonomy import ALL_CATEGORIES, ENTITY_CATEGORIES
@@ -53,6 +61,18 @@ ENTITY_TYPE_CATEGORY = {
 class Prediction:
     labels: list[Label]
     agreement_type: AgreementType
+    presence: list[Presence] = field(default_factory=list)
+
+
+@dataclass
+class Scores:
+    """Unit scores of one document: ``probs`` as labelled (fused where the encoder re-scored a
+    unit), ``stage1`` the TF-IDF stage's own, ``heads`` the units' heading fields."""
+
+    units: list[tuple[int, int]]
+    probs: np.ndarray
+    stage1: np.ndarray
+    heads: list[str]
 
 
 class Classifier:
@@ -90,6 +110,11 @@ class Classifier:
             self.thresholds = {c: float(enc_cfg["unit_thresholds"].get(c, self.thresholds[c]))
                                for c in self.model.categories}
             self.doc_thresholds = dict(self.thresholds)
+        try:
+            self.presence = (PresenceModel.from_config(self.config["presence"], self.model.categories)
+                             if self.config.get("presence") else None)
+        except (KeyError, ValueError, TypeError) as exc:
+            raise ModelError(f"{model_dir}: presence model unreadable ({exc})") from exc
 
     # -- scoring ---------------------------------------------------------------------
 
@@ -101,25 +126,47 @@ class Classifier:
         The units are ``units`` when given, else made from ``sentences``, else the units that
         ``analyze()`` makes for ``text`` as a plain-text document (``document_units``).
         """
+        s = self.score(text, sentences, hide_headings, units)
+        return s.units, s.probs
+
+    def score(self, text: str, sentences: list[tuple[int, int]] | None = None, hide_headings: bool = False,
+              units: list[tuple[int, int]] | None = None) -> Scores:
+        """``unit_probabilities`` with the stage 1 probabilities and heading fields kept."""
         if units is None:
             units = make_units(text, sentences) if sentences else document_units(text)
         if not units:
-            return units, np.zeros((0, len(self.model.categories)), dtype=np.float32)
+            empty = np.zeros((0, len(self.model.categories)), dtype=np.float32)
+            return Scores(units, empty, empty, [])
         fields = unit_fields(text, units, [True] * len(units) if hide_headings else None)
         z = self.model.logits(fields)
-        probs = self.model.calibrate(z)
+        stage1 = self.model.calibrate(z)
+        probs = stage1.copy()
         if self.encoder is not None:
             cfg = self.encoder.config
             cand = select_candidates(probs, self.tfidf_thresholds, int(cfg["per_category"]), int(cfg["cap"]))
             if len(cand):
                 pairs = encoder_pairs(text, [units[i] for i in cand], [fields["head"][i] for i in cand])
                 probs[cand] = fuse(z[cand], self.encoder.logits(pairs), self.encoder.fusion)
-        return units, probs
+        return Scores(units, probs, stage1, fields["head"])
+
+    def presence_probabilities(self, scores: Scores, agreement_type: str | None) -> tuple[np.ndarray, np.ndarray]:
+        """(present, probability) per category of ``self.model.categories`` for one document.
+
+        With a presence model: its decision over the stage 1 scores. Without one (older
+        artifacts): whether the best unit reaches the category's operating threshold."""
+        cats = self.model.categories
+        if self.presence is not None:
+            hits = heading_matches(scores.heads, cats)
+            return self.presence.decide(document_features(scores.stage1, self.tfidf_thresholds, hits, agreement_type))
+        thr = np.array([self.doc_thresholds[c] for c in cats], dtype=np.float32)
+        best = scores.probs.max(0) if len(scores.probs) else np.zeros(len(cats), dtype=np.float32)
+        return best >= thr, best
 
     def predict(self, text: str, clauses: list[Clause], sentences: list[Sentence], all_candidates: bool = False,
                 entities: list[Entity] | None = None) -> Prediction:
-        units, probs = self.unit_probabilities(text, [(s.start, s.end) for s in sentences])
-        cand = self.candidates(text, units, probs, entities)
+        scores = self.score(text, [(s.start, s.end) for s in sentences])
+        units, probs = scores.units, scores.probs
+        cand = self.candidates(text, units, probs, entities, clauses=clause_spans(clauses or []))
         clause_of = InnermostClause(clauses)
         labels = []
         for cat, items in cand.items():
@@ -137,7 +184,13 @@ class Classifier:
             alternatives=[{"label": a if a in atype.AGREEMENT_TYPES else "other", "confidence": round(p, 4)}
                           for a, p in t.alternatives],
             basis=t.basis, subtype=t.subtype, grants_licence=t.grants_licence)
-        return Prediction(labels=labels, agreement_type=agreement_type)
+        present, conf = self.presence_probabilities(scores, t.label)
+        best = probs.argmax(0) if len(units) else None
+        presence = [Presence(category=c, present=bool(present[j]), confidence=round(float(conf[j]), 4),
+                             start=None if best is None else units[best[j]][0],
+                             end=None if best is None else units[best[j]][1])
+                    for j, c in enumerate(self.model.categories)]
+        return Prediction(labels=labels, agreement_type=agreement_type, presence=presence)
 
     def select(self, cat: str, items, all_candidates: bool):
         """Flagged items; with ``all_candidates`` also the best MAX_CANDIDATES below the threshold."""
@@ -148,8 +201,14 @@ class Classifier:
             return flagged
         return flagged + [t for t in items if MIN_CANDIDATE <= t[2] < thr][:MAX_CANDIDATES]
 
-    def candidates(self, text: str, units, probs, entities=None) -> dict[str, list[tuple[int, int, float]]]:
-        """Every (start, end, confidence) evidence candidate >= MIN_CANDIDATE, per category."""
+    def candidates(self, text: str, units, probs, entities=None,
+                   clauses: list[tuple[int, int]] | None = None) -> dict[str, list[tuple[int, int, float]]]:
+        """Every (start, end, confidence) evidence candidate >= MIN_CANDIDATE, per category.
+
+        With the document's ``clauses`` ((start, end) spans), adjacent flagged units are merged
+        into one span only inside one clause, and the short clause around a flagged unit is a
+        candidate too, well below the unit (``spans.whole_clauses``)."""
+        bounds = bounds_of(clauses) if clauses else None
         out: dict[str, list[tuple[int, int, float]]] = {}
         if not units:
             return out
@@ -160,10 +219,12 @@ class Classifier:
                 items = self._entity_candidates(cat, text, units, p, entities, located)
             else:
                 items = []
-                for s, e, pr, idx in merge_runs(units, p, self.thresholds[cat]):
+                for s, e, pr, idx in clause_runs(units, p, self.thresholds[cat], bounds):
                     items.append((s, e, pr))
                     if len(idx) > 1:  # the run's units are candidates too, just below the run
                         items += [(units[i][0], units[i][1], float(p[i]) * RUN_PART_FACTOR) for i in idx]
+                if clauses:
+                    items += whole_clauses(units, p, self.thresholds[cat], clauses)
                 items = [t for t in items if t[2] >= MIN_CANDIDATE]
             if items:
                 out[cat] = items

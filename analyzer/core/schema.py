@@ -84,6 +84,8 @@ class Issue(_Model):
     page: Optional[int] = None
 
 
+Language = Literal["en", "zh", "mixed"]
+
 BlockKind = Literal[
     "paragraph",
     "heading",
@@ -124,6 +126,8 @@ class Block(_Model):
     parent_id: Optional[str] = None
     row: Optional[int] = None
     col: Optional[int] = None
+    language: Optional[Language] = Field(None, description="en, zh or mixed, by the share of CJK letters; "
+                                         "None for blocks without letters")
 
 
 class Page(_Model):
@@ -165,6 +169,9 @@ class Clause(_Model):
     page_start: Optional[int] = None
     page_end: Optional[int] = None
     parent_id: Optional[str] = None
+    language: Optional[Language] = None
+    counterpart_id: Optional[str] = Field(None, description="the same clause in the other language of a bilingual "
+                                          "document")
 
 
 class Sentence(_Model):
@@ -203,6 +210,15 @@ class Label(_Model):
     clause_id: Optional[str] = None
 
 
+class Presence(_Model):
+    category: str
+    present: bool = Field(description="the document contains a clause of this category (the document-level decision)")
+    confidence: float = Field(ge=0.0, le=1.0, description="probability that the document contains such a clause")
+    start: Optional[int] = Field(None, ge=0, description="the unit most likely to carry the category (evidence when "
+                                 "no label of it is flagged); None for an empty document")
+    end: Optional[int] = Field(None, ge=0)
+
+
 AgreementTypeLabel = Literal["license", "jv", "collaboration", "development", "nda", "distribution", "services", "other"]
 
 
@@ -217,8 +233,9 @@ class AgreementType(_Model):
     low_confidence: bool = Field(False, description="the type is uncertain: check it and pick the playbook")
     alternatives: list[TypeAlternative] = Field(default_factory=list, description="the next most likely types")
     basis: Optional[Literal["title", "body"]] = Field(None, description="a title naming the type, or the text alone")
-    subtype: Optional[Literal["supply", "services"]] = Field(
-        None, description="goods supplied or services provided, from the title or the body's wording")
+    subtype: Optional[Literal["supply", "services", "trademark"]] = Field(
+        None, description="goods supplied or services provided, from the title or the body's wording; "
+                          "trademark: a licence whose title names trademarks or a brand")
     grants_licence: Optional[bool] = Field(None, description="the text grants a licence")
 
 
@@ -229,6 +246,8 @@ class Suggestion(_Model):
     start: Optional[int] = None
     end: Optional[int] = None
     fallback_text: Optional[str] = None
+    text_zh: Optional[str] = Field(None, description="the language in Chinese, where the playbook gives it")
+    fallback_text_zh: Optional[str] = None
 
 
 class Finding(_Model):
@@ -242,6 +261,26 @@ class Finding(_Model):
     clause_id: Optional[str] = None
     evidence: list[Span] = Field(default_factory=list)
     suggestion: Optional[Suggestion] = None
+    message_zh: Optional[str] = None
+    rationale_zh: Optional[str] = None
+
+
+class ClausePair(_Model):
+    """An English clause and its Chinese counterpart, and how they were paired."""
+
+    en_id: str
+    zh_id: str
+    by: Literal["number", "position"]
+    numbers_differ: bool = False
+
+
+class Bilingual(_Model):
+    """How the two language versions of a bilingual document are laid out and paired."""
+
+    layout: Literal["table", "alternating", "sequential"]
+    pairs: list[ClausePair] = Field(default_factory=list)
+    only_en: list[str] = Field(default_factory=list, description="clauses with no Chinese counterpart")
+    only_zh: list[str] = Field(default_factory=list, description="clauses with no English counterpart")
 
 
 class DocumentInfo(_Model):
@@ -250,6 +289,16 @@ class DocumentInfo(_Model):
     sha256: str
     pages: Optional[int] = None
     chars: int
+    language: Optional[Language] = Field(None, description="en, zh, or mixed for a bilingual document")
+
+
+class OverlaySuggestion(_Model):
+    """A jurisdiction overlay that fits the contract, and why (suggested; applied only when chosen)."""
+
+    id: str
+    reasons: list[str] = Field(default_factory=list, description="the governing law, a party's seat or the "
+                               "technology's origin that points to the overlay")
+    applied: bool = Field(False, description="the overlay was also chosen and applied")
 
 
 class Report(_Model):
@@ -269,7 +318,14 @@ class Report(_Model):
     clauses: list[Clause] = Field(default_factory=list)
     sentences: list[Sentence] = Field(default_factory=list)
     labels: list[Label] = Field(default_factory=list)
+    presence: list[Presence] = Field(default_factory=list, description="per category: does the document contain "
+                                     "such a clause, decided over all its units (not one label's threshold)")
     entities: list[Entity] = Field(default_factory=list)
     findings: list[Finding] = Field(default_factory=list)
     blocks: list[Block] = Field(default_factory=list)
+    bilingual: Optional[Bilingual] = None
+    suggested_overlays: list[OverlaySuggestion] = Field(
+        default_factory=list, description="jurisdiction overlays that fit the contract (its governing law, its "
+                                          "parties' seats, its technology's origin); an overlay is applied only when "
+                                          "chosen, and versions['overlays'] lists those applied")
     versions: dict[str, str] = Field(default_factory=dict)

@@ -30,7 +30,7 @@ PACKAGE_DIR = Path(__file__).resolve().parents[1]
 CHECKOUT_DIR = PACKAGE_DIR.parent
 BUNDLED_DIR = PACKAGE_DIR / "bundled"
 MB = 1024 * 1024
-PDF_ENGINES = ("pdfplumber", "pypdf")
+PDF_ENGINES = ("pdfium", "pdfplumber", "pypdf")
 
 # name -> (default, meaning)
 VARIABLES: dict[str, tuple[str, str]] = {
@@ -46,7 +46,7 @@ VARIABLES: dict[str, tuple[str, str]] = {
                               "folder of the encoder's base checkpoint"),
     "ANALYZER_TORCH_THREADS": ("torch's default (batch workers split the CPUs)",
                                "threads the encoder uses"),
-    "ANALYZER_PDF_ENGINE": ("pdfplumber", "PDF text extraction: pdfplumber or pypdf"),
+    "ANALYZER_PDF_ENGINE": ("pdfium", "PDF text extraction: pdfium, pdfplumber or pypdf"),
     "ANALYZER_OCR": ("on", "on/off: OCR of PDF pages without a text layer (needs tesseract)"),
     "ANALYZER_MAX_BYTES": ("50M", "largest input file; bytes, or with K/M/G"),
     "ANALYZER_MAX_PAGES": ("1000", "most pages of an input document"),

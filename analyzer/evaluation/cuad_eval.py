@@ -18,6 +18,7 @@ from pathlib import Path
 import numpy as np
 
 from analyzer.classify.features import HeadingIndex
+from analyzer.classify.spans import document_clause_spans
 from analyzer.classify.units import document_units
 from analyzer.core.settings import CHECKOUT_DIR, work_dir
 from analyzer.core.taxonomy import (
@@ -37,33 +38,64 @@ from analyzer.evaluation.metrics import (
 BASELINE_TOP = 20  # baseline candidates per (contract, category), like CUAD's n-best
 
 
+NAMED_DOC_CATEGORIES = ["license_grant", "ip_ownership_assignment", "cap_on_liability", "anti_assignment",
+                        "change_of_control", "governing_law", "termination_for_convenience"]
+
+
 def _ours(clf, contracts, with_entities: bool):
-    """Predictions of the classifier: span candidates, document scores, unit probabilities."""
+    """Predictions of the classifier: span candidates, document decisions, unit probabilities.
+
+    Document decisions are (present, best unit >= its threshold) per contract and category:
+    the classifier's document-level decision and the older rule, for comparison."""
+    from analyzer.classify import agreement_type as atype
+
     preds, preds_ent, doc_scores, unit_p, unit_y, ljv = {}, {}, [], [], [], []
     nlp_error = None
     for c in contracts:
-        units, probs = clf.unit_probabilities(c.text, units=document_units(c.text))
-        cands = clf.candidates(c.text, units, probs)
+        scores = clf.score(c.text, units=document_units(c.text))
+        units, probs = scores.units, scores.probs
+        present, _ = clf.presence_probabilities(scores, atype.detect(clf.type_model, c.text).label)
+        spans = document_clause_spans(c.text)
+        cands = clf.candidates(c.text, units, probs, clauses=spans)
         for cat in CUAD_CATEGORIES:
             items = clf.select(cat, cands.get(cat, []), all_candidates=True)
             preds[(c.name, cat)] = [(c.text[s:e], p) for s, e, p in items]
         if with_entities and nlp_error is None:
             try:
                 ents = _entities(c)
-                ec = clf.candidates(c.text, units, probs, entities=ents)
+                ec = clf.candidates(c.text, units, probs, entities=ents, clauses=spans)
                 for cat in ENTITY_CATEGORIES:
                     items = clf.select(cat, ec.get(cat, []), all_candidates=True)
                     preds_ent[(c.name, cat)] = [(c.text[s:e], p) for s, e, p in items]
             except Exception as exc:  # the extractor is optional here
                 nlp_error = f"{type(exc).__name__}: {exc}".splitlines()[0][:120]
-        doc_scores.append(probs.max(0) if len(probs) else np.zeros(len(clf.model.categories)))
+        best = probs.max(0) if len(probs) else np.zeros(len(clf.model.categories))
+        doc_scores.append((present, best >= np.array([clf.thresholds[k] for k in clf.model.categories])))
         index = HeadingIndex(c.text)
         y = unit_labels(c, units, [index.context(s) for s, _ in units])
         unit_p.append(probs)
         unit_y.append(y)
         p_nohead = clf.unit_probabilities(c.text, units=units, hide_headings=True)[1] if units else probs
         ljv.append((probs, p_nohead, y))
-    return preds, preds_ent, np.array(doc_scores), np.concatenate(unit_p), np.concatenate(unit_y), ljv, nlp_error
+    decisions = np.array([d for d, _ in doc_scores]), np.array([r for _, r in doc_scores])
+    return preds, preds_ent, decisions, np.concatenate(unit_p), np.concatenate(unit_y), ljv, nlp_error
+
+
+def _spans_and_decisions(clf, contracts):
+    """Span candidates and document decisions of another artifact (the previous model), as that
+    model produced them: runs of flagged units merged across clause boundaries, and the best-unit
+    rule when the artifact has no presence model."""
+    from analyzer.classify import agreement_type as atype
+
+    preds, decisions = {}, []
+    for c in contracts:
+        scores = clf.score(c.text, units=document_units(c.text))
+        cands = clf.candidates(c.text, scores.units, scores.probs)  # runs merged as before: across clauses
+        for cat in CUAD_CATEGORIES:
+            items = clf.select(cat, cands.get(cat, []), all_candidates=True)
+            preds[(c.name, cat)] = [(c.text[s:e], p) for s, e, p in items]
+        decisions.append(clf.presence_probabilities(scores, atype.detect(clf.type_model, c.text).label)[0])
+    return preds, np.array(decisions)
 
 
 def _entities(contract):
@@ -118,12 +150,13 @@ def _subset(d, cats):
     return {k: v for k, v in d.items() if k[1] in cats}
 
 
-def _doc_table(scores, thresholds, contracts, cats, col_index):
+def _doc_table(decisions, contracts, cats, col_index):
+    """(precision, recall, F1, n) per category of boolean document ``decisions``."""
     out = {}
     for cat in cats:
         j = col_index[cat]
         truth = np.array([cat in c.present for c in contracts])
-        out[cat] = prf(scores[:, j] >= thresholds[j], truth) + (int(truth.sum()),)
+        out[cat] = prf(decisions[:, j], truth) + (int(truth.sum()),)
     return out
 
 
@@ -158,9 +191,11 @@ def _samples_section(clf) -> list[str]:
             f"{hit_nh[js].sum() / pos[js].sum():.2f}."]
 
 
-def run_eval(cuad_dir: Path, split: str = "test", baseline: bool = True, limit: int | None = None) -> str:
-    """Markdown report of the classifier (and the baseline) on one split of ``models/split.json``."""
-    from analyzer.classify.classifier import get_classifier
+def run_eval(cuad_dir: Path, split: str = "test", baseline: bool = True, limit: int | None = None,
+             previous: Path | None = None) -> str:
+    """Markdown report of the classifier (and the baseline, and the artifact at ``previous``)
+    on one split of ``models/split.json``."""
+    from analyzer.classify.classifier import Classifier, get_classifier
 
     t0 = time.time()
     splits = load_split()
@@ -175,18 +210,26 @@ def run_eval(cuad_dir: Path, split: str = "test", baseline: bool = True, limit: 
             ("entity (4)", ENTITY_CATEGORIES)]
     ours = {n: cuad_scores(_subset(gts, cs), _subset(preds, cs), sub) for n, cs in rows}
     cat_index = {c: i for i, c in enumerate(clf.model.categories)}
-    doc_thr = [clf.doc_thresholds[c] for c in clf.model.categories]
-    ours_doc = _doc_table(doc_scores, doc_thr, contracts, CUAD_CATEGORIES, cat_index)
-    base, base_doc = None, None
+    ours_doc = _doc_table(doc_scores[0], contracts, CUAD_CATEGORIES, cat_index)
+    ours_rule = _doc_table(doc_scores[1], contracts, CUAD_CATEGORIES, cat_index)
+    base, base_doc, prev, prev_doc, prev_version = None, None, None, None, None
+    if previous is not None:
+        pclf = Classifier(Path(previous))
+        prev_version = pclf.version
+        ppreds, pdec = _spans_and_decisions(pclf, contracts)
+        prev = {n: cuad_scores(_subset(gts, cs), _subset(ppreds, cs), sub) for n, cs in rows}
+        prev_doc = _doc_table(pdec, contracts, CUAD_CATEGORIES, {c: i for i, c in enumerate(pclf.model.categories)})
     if baseline:
         bpreds, bscores, bthr = _baseline(Path(cuad_dir), splits, contracts)
         base = {n: cuad_scores(_subset(gts, cs), _subset(bpreds, cs), sub) for n, cs in rows}
-        base_doc = _doc_table(bscores, bthr, contracts, CUAD_CATEGORIES, {c: i for i, c in enumerate(CUAD_CATEGORIES)})
+        base_doc = _doc_table(bscores >= np.array(bthr), contracts, CUAD_CATEGORIES,
+                              {c: i for i, c in enumerate(CUAD_CATEGORIES)})
 
+    prev_head = f"previous (`{prev_version}`)" if prev_version else "previous"
     lines = [f"## Clause classifier on CUAD `{split}` split ({len(contracts)} held-out contracts)", "",
-             f"Model `{clf.version}`. Span metric: word Jaccard >= 0.5, thresholds 0.99 -> 0, pooled over "
-             "(contract, category) pairs.", "",
-             "| metric | ours | baseline (TF-IDF + LR sentences) |", "|---|---|---|"]
+             (f"Model `{clf.version}`. Span metric: word Jaccard >= 0.5, thresholds 0.99 -> 0, pooled over "
+              "(contract, category) pairs. Document level: the model's per-document decision."), "",
+             f"| metric | ours | {prev_head} | baseline (TF-IDF + LR sentences) |", "|---|---|---|---|"]
 
     def fmt(v):
         return "-" if v is None else f"{v:.3f}"
@@ -195,20 +238,29 @@ def run_eval(cuad_dir: Path, split: str = "test", baseline: bool = True, limit: 
         for m, label in (("aupr", "AUPR"), ("p_at_80r", "P@80%R"), ("p_at_90r", "P@90%R")):
             if m != "aupr" and n not in ("CUAD 41", "mission (17)"):
                 continue
-            lines.append(f"| {label} {n} | {fmt(ours[n][m])} | {fmt(base[n][m] if base else None)} |")
+            lines.append(f"| {label} {n} | {fmt(ours[n][m])} | {fmt(prev[n][m] if prev else None)} | "
+                         f"{fmt(base[n][m] if base else None)} |")
+
+    def macro(table, cs):
+        return float(np.mean([table[c][2] for c in cs])) if table else None
+
     for n, cs in (("mission (17)", MISSION_CATEGORIES), ("CUAD 41", CUAD_CATEGORIES)):
-        f_o = np.mean([ours_doc[c][2] for c in cs])
-        f_b = np.mean([base_doc[c][2] for c in cs]) if base_doc else None
-        lines.append(f"| doc-level macro-F1 {n} | {f_o:.3f} | {fmt(f_b)} |")
+        lines.append(f"| doc-level macro-F1 {n} | {macro(ours_doc, cs):.3f} | {fmt(macro(prev_doc, cs))} | "
+                     f"{fmt(macro(base_doc, cs))} |")
+    lines.append(f"| doc-level macro-F1 mission (17), best unit >= unit threshold | "
+                 f"{macro(ours_rule, MISSION_CATEGORIES):.3f} | - | - |")
+    for c in NAMED_DOC_CATEGORIES:
+        lines.append(f"| doc-level F1 {c} | {ours_doc[c][2]:.3f} | {fmt(prev_doc[c][2] if prev_doc else None)} | "
+                     f"{fmt(base_doc[c][2] if base_doc else None)} |")
     if preds_ent:
         merged = dict(preds)
         merged.update(preds_ent)
         with_ent = cuad_scores(gts, merged, sub)
         ent_only = cuad_scores(_subset(gts, ENTITY_CATEGORIES), _subset(merged, ENTITY_CATEGORIES), sub)
-        lines.append(f"| AUPR CUAD 41, with extracted entities | {with_ent['aupr']:.3f} | - |")
-        lines.append(f"| AUPR entity (4), with extracted entities | {ent_only['aupr']:.3f} | - |")
+        lines.append(f"| AUPR CUAD 41, with extracted entities | {with_ent['aupr']:.3f} | - | - |")
+        lines.append(f"| AUPR entity (4), with extracted entities | {ent_only['aupr']:.3f} | - | - |")
     elif nlp_error:
-        lines.append(f"| entity extractor | not used ({nlp_error}) | - |")
+        lines.append(f"| entity extractor | not used ({nlp_error}) | - | - |")
 
     cuad_cols = [cat_index[c] for c in CUAD_CATEGORIES]
     p, y = unit_p[:, cuad_cols], unit_y[:, cuad_cols]
@@ -220,10 +272,12 @@ def run_eval(cuad_dir: Path, split: str = "test", baseline: bool = True, limit: 
               f"ECE {expected_calibration_error(p, y):.4f}, Brier {float(np.mean((p - y) ** 2)):.4f}; "
               f"units with p >= 0.5: ECE {expected_calibration_error(p[p >= 0.5], y[p >= 0.5]):.3f}.", "",
               "### Document level, mission categories (\"does the contract have this clause?\")", "",
-              "| category | n | P | R | F1 | baseline F1 |", "|---|---|---|---|---|---|"]
+              "| category | n | P | R | F1 | F1, best unit >= threshold | previous F1 | baseline F1 |",
+              "|---|---|---|---|---|---|---|---|"]
     for c in MISSION_CATEGORIES:
         pr, rc, f1, n = ours_doc[c]
-        lines.append(f"| {c} | {n} | {pr:.2f} | {rc:.2f} | {f1:.2f} | {fmt(base_doc[c][2]) if base_doc else '-'} |")
+        lines.append(f"| {c} | {n} | {pr:.2f} | {rc:.2f} | {f1:.2f} | {ours_rule[c][2]:.2f} | "
+                     f"{f'{prev_doc[c][2]:.2f}' if prev_doc else '-'} | {f'{base_doc[c][2]:.2f}' if base_doc else '-'} |")
     lines += ["", "### Licensing/JV categories: recall on held-out units (distant labels: headings, definitions)", "",
               "| category | positives | recall | recall, headings hidden | precision | contracts | contract recall |",
               "|---|---|---|---|---|---|---|"]

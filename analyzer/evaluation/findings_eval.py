@@ -120,18 +120,20 @@ def write_reports(
     reports_dir: Path,
     *,
     on_report: Callable[[GoldContract, Report, float], None] | None = None,
+    overlays=(),
 ) -> list[Path]:
     """Analyze each contract with its gold perspective and write ``<id>.json`` into ``reports_dir``.
 
     The classifier is loaded once (``analyze`` uses the cached default one).
     ``on_report`` is called after each contract with its report and the seconds it took.
+    ``overlays`` (ids or paths) are the jurisdiction overlays applied to every contract.
     """
     reports_dir = Path(reports_dir)
     reports_dir.mkdir(parents=True, exist_ok=True)
     written = []
     for contract in contracts:
         t0 = time.perf_counter()
-        report = analyze(contract.source, perspective=contract.perspective)
+        report = analyze(contract.source, perspective=contract.perspective, overlays=overlays)
         out = reports_dir / f"{contract.id}.json"
         write_text(out, to_json(report))
         written.append(out)
@@ -169,6 +171,7 @@ def run_findings_eval(
     scorer: Path | None = None,
     verbose: bool = False,
     on_report: Callable[[GoldContract, Report, float], None] | None = None,
+    overlays=(),
 ) -> FindingsEval:
     """Analyze every gold contract, write the reports and score them.
 
@@ -180,10 +183,10 @@ def run_findings_eval(
     contracts = load_gold(gold_dir, source_format)
     scorer_path = find_scorer(gold_dir, scorer)
     if reports_dir is not None:
-        written = write_reports(contracts, reports_dir, on_report=on_report)
+        written = write_reports(contracts, reports_dir, on_report=on_report, overlays=overlays)
         output = run_scorer(scorer_path, gold_dir, reports_dir, verbose=verbose)
         return FindingsEval(Path(reports_dir), written, output)
     with tempfile.TemporaryDirectory(prefix="findings-eval-") as tmp:
-        written = write_reports(contracts, Path(tmp), on_report=on_report)
+        written = write_reports(contracts, Path(tmp), on_report=on_report, overlays=overlays)
         output = run_scorer(scorer_path, gold_dir, Path(tmp), verbose=verbose)
         return FindingsEval(Path(tmp), written, output)

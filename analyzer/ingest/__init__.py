@@ -152,7 +152,9 @@ def parse(
         from analyzer.ingest.docx import parse_docx as fn
     else:
         from analyzer.ingest.txt import parse_txt as fn
-    return fn(data, name=name, sha256=sha, limits=limits)
+    from analyzer.ingest.cjk import tag_languages
+
+    return tag_languages(fn(data, name=name, sha256=sha, limits=limits))
 
 
 __all__ = ["Limits", "detect_format", "file_kind", "open_regular", "parse", "read_regular"]

@@ -2,7 +2,7 @@
 
 OCR runs only when the ``tesseract`` binary and the ``pytesseract`` package are
 installed (``pip install .[ocr]`` plus the system package ``tesseract-ocr``) and
-``ANALYZER_OCR`` is not off. Pages are rendered with pypdfium2.
+``ANALYZER_OCR`` is not off. Pages are rendered by PDFium (pypdfium2), in grey.
 """
 
 from __future__ import annotations
@@ -39,19 +39,29 @@ def ocr_available() -> bool:
 def ocr_pages(data: bytes, page_indexes: list[int], *, dpi: int = DEFAULT_DPI,
               lang: str = "eng") -> dict[int, str]:
     """OCR the given 0-based pages of a PDF; returns {index: text}."""
-    import pypdfium2 as pdfium
     import pytesseract
 
-    out: dict[int, str] = {}
-    pdf = pdfium.PdfDocument(data)
-    try:
-        for i in page_indexes:
-            page = pdf[i]
+    return {i: pytesseract.image_to_string(image, lang=lang) for i, image in render_pages(data, page_indexes, dpi=dpi)}
+
+
+def render_pages(data: bytes, page_indexes: list[int], *, dpi: int = DEFAULT_DPI):
+    """Yield (index, PIL image) for the given 0-based pages, rendered by PDFium in grey.
+
+    PDFium is locked only while a page renders, so other threads can read PDFs
+    while tesseract works on the image."""
+    import pypdfium2 as pdfium
+
+    from analyzer.ingest.pdfium_text import LOCK
+
+    for i in page_indexes:
+        with LOCK:
+            pdf = pdfium.PdfDocument(data)
             try:
-                image = page.render(scale=dpi / 72).to_pil()
-                out[i] = pytesseract.image_to_string(image, lang=lang)
+                page = pdf[i]
+                try:
+                    image = page.render(scale=dpi / 72, grayscale=True).to_pil()
+                finally:
+                    page.close()
             finally:
-                page.close()
-    finally:
-        pdf.close()
-    return out
+                pdf.close()
+        yield i, image

@@ -14,6 +14,12 @@ from collections import Counter
 from dataclasses import dataclass
 
 from analyzer.core.headings import is_caps_heading
+from analyzer.ingest.cjk import (
+    CN_NUMBERED,
+    cjk_paragraph_break,
+    display_width,
+    joins_without_space,
+)
 
 # ---------------------------------------------------------------- characters
 
@@ -198,7 +204,7 @@ _WORD_HEAD = re.compile(r"^([a-z]+)")
 
 def typical_length(lines: list[Line]) -> int:
     """Roughly the length of a full line on this page (80th percentile, at least 40)."""
-    lengths = sorted(len(line.text) for line in lines)
+    lengths = sorted(display_width(line.text) for line in lines)
     if not lengths:
         return 80
     return max(40, lengths[int(0.8 * (len(lengths) - 1))])
@@ -207,6 +213,9 @@ def typical_length(lines: list[Line]) -> int:
 def starts_new_paragraph(prev: str, cur: Line, full: int) -> bool:
     """Should ``cur`` start a new paragraph after the line ``prev``?"""
     text = cur.text
+    cjk = cjk_paragraph_break(prev, text, cur.gap, full)
+    if cjk is not None:
+        return cjk
     prev_terminal = bool(_TERMINAL.search(prev))
     prev_short = len(prev) < 0.8 * full
     if cur.gap:
@@ -234,7 +243,7 @@ def _joint(prev: str, nxt: str, keep_hyphen: set[str], soft: bool = False) -> tu
     Only the last ``WORD_TAIL_CHARS`` characters of ``prev`` are looked at, so ``prev``
     may be just the paragraph's tail: a join costs the same however long the paragraph is.
     """
-    if soft:
+    if soft or joins_without_space(prev, nxt):
         return 0, ""
     if prev.endswith("-") and not prev.endswith("--"):
         before = prev[max(0, len(prev) - WORD_TAIL_CHARS):-1]
@@ -306,8 +315,10 @@ def continues_paragraph(prev_par: str, next_par: str) -> bool:
         return False
     if _TERMINAL.search(prev_par) or is_caps_heading(prev_par):
         return False
-    if _NUMBERED.match(next_par):
+    if _NUMBERED.match(next_par) or CN_NUMBERED.match(next_par):
         return False
+    if joins_without_space(prev_par, next_par):
+        return len(prev_par) > 30 and prev_par.rstrip()[-1:] not in "。！？；："
     return next_par[:1].islower() or bool(_CONNECTOR.search(prev_par)) or prev_par.endswith("-")
 
 

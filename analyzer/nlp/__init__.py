@@ -11,8 +11,10 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from functools import lru_cache
 
+from analyzer.core.cjk import has_cjk
 from analyzer.core.schema import Clause, Entity, Party, Sentence, SourceDocument
 from analyzer.nlp import components  # noqa: F401  (registers the components)
+from analyzer.nlp.cjk_sentences import split_chinese
 from analyzer.nlp.components import COMPONENTS, PARTY_RECORDS, REGIONS, span_hits
 from analyzer.nlp.sentences import (
     BREAKS_KEY,
@@ -77,6 +79,8 @@ def run_nlp(doc: SourceDocument, clauses: list[Clause]) -> NlpResult:
     inner = ClauseIndex(clauses).innermost_id
     out = NlpResult()
     out.sentences = [Sentence(start=s, end=e, clause_id=inner(s, e)) for s, e in doc_sentences(sdoc)]
+    if has_cjk(text):
+        out.sentences = split_chinese(text, out.sentences, inner)
     clause_starts = {c.start for c in clauses}
     index = clause_index(clauses)
     for key in COMPONENTS:

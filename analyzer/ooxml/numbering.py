@@ -411,6 +411,11 @@ def format_number(n: int, fmt: str, limit: int = MAX_LABEL_CHARS) -> str:
     return _format_number(n, fmt, limit)[:max(limit, 0)]
 
 
+# Word's Chinese counting formats (一, 十二, 二十一); Japanese and Taiwanese counting write the same numerals
+_CHINESE_FORMATS = frozenset({"chineseCounting", "chineseCountingThousand", "japaneseCounting", "taiwaneseCounting",
+                              "taiwaneseCountingThousand"})
+
+
 def _format_number(n: int, fmt: str, limit: int) -> str:
     if fmt in ("lowerLetter",):
         return letters(n, limit)
@@ -431,6 +436,10 @@ def _format_number(n: int, fmt: str, limit: int) -> str:
         return _ORDINAL_WORDS[n].capitalize()
     if fmt == "decimalEnclosedParen":
         return f"({n})"
+    if fmt in _CHINESE_FORMATS:
+        from analyzer.core.cjk import cn_numeral
+
+        return cn_numeral(n)
     if fmt == "none":
         return ""
     return str(n)

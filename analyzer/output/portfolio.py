@@ -7,7 +7,9 @@ findings per severity (``high``, ``medium``, ``low``), then ``error``.
 Category cells:
 - ``"risk"``: a risk or deviation finding in that category;
 - ``"missing"``: the playbook requires the category and reports it missing;
-- ``"present"``: the category was found (a flagged label);
+- ``"present"``: the category was found (a flagged label); for ``cap_on_liability`` only when a
+  sentence of the liability evidence caps liability (``analyzer.output.facts.liability_cap``),
+  as the liability findings read it;
 - ``""``: not found and not required.
 
 The ``parties`` column holds the party names; ``category_value(row, category)`` gives
@@ -92,10 +94,16 @@ def category_value(row: dict, category: str) -> str:
 
 
 def _cells(report: Report) -> dict[str, str]:
+    from analyzer.output.facts import NO_CAP, liability_cap
+
     cells = {c: "" for c in CATEGORY_COLUMNS}
     for lab in report.labels:
         if lab.flagged and lab.category in cells:
             cells[lab.category] = "present"
+    if cells.get("cap_on_liability") == "present":
+        cap = liability_cap(report)
+        if cap is not None and cap.state == NO_CAP:  # a label on an exclusion of loss is not a cap
+            cells["cap_on_liability"] = ""
     for f in report.findings:
         if f.category not in cells:
             continue

@@ -1,5 +1,11 @@
 """Render a ``Report`` as JSON, Markdown or HTML. Pure functions: no analysis here.
 
+With a ``Review`` (``analyzer.output.decisions``) the memos carry the
+reviewer's decisions: each finding says whether it was accepted (with the
+language as accepted or edited), rejected or not applicable (with the note),
+or is still undecided; page numbers come from the evidence where the format
+has pages. The DOCX memo is ``analyzer.output.memo_docx``.
+
 Text from the document or its file name is escaped in every format: in HTML
 with ``html.escape``; in Markdown with ``md_text`` (HTML-escaped, then every
 Markdown control character backslash-escaped), so neither raw HTML nor
@@ -14,15 +20,24 @@ from collections import Counter, defaultdict
 from typing import Optional
 
 from analyzer.core.schema import Report, Severity
+from analyzer.output.decisions import (
+    ACCEPTED,
+    NOT_APPLICABLE,
+    PENDING,
+    REJECTED,
+    Review,
+    finding_pages,
+    pages_text,
+)
 
 
-def render(report: Report, fmt: str = "json") -> str:
+def render(report: Report, fmt: str = "json", review: Optional[Review] = None) -> str:
     if fmt == "json":
         return to_json(report)
     if fmt == "md":
-        return to_markdown(report)
+        return to_markdown(report, review)
     if fmt == "html":
-        return to_html(report)
+        return to_html(report, review)
     raise ValueError(f"unknown format {fmt!r}")
 
 
@@ -121,18 +136,54 @@ def _relative(number: str) -> str:
 
 
 def _finding_clause(report: Report, f) -> str:
+    """" (clause 7.3(b), p. 4)": where the finding is, as far as it is known."""
     ref = clause_reference(report, getattr(f, "clause_id", None))
-    return f" (clause {ref})" if ref else ""
+    where = [x for x in (f"clause {ref}" if ref else "", pages_text(finding_pages(report, f))) if x]
+    return f" ({', '.join(where)})" if where else ""
 
 
-def to_markdown(report: Report) -> str:
+def format_line(report: Report) -> str:
+    """"docx, 63,792 characters" or "pdf, 28 pages, 63,792 characters": pages only where the format has them."""
+    d = report.document
+    pages = f"{d.pages} page{'s' if d.pages != 1 else ''}, " if d.pages else ""
+    return f"{d.format.value}, {pages}{d.chars:,} characters"
+
+
+def memo_findings(report: Report):
+    """The findings in memo order: most severe first, then by category."""
+    return sorted(report.findings, key=lambda f: (f.severity.rank, f.category))
+
+
+def decision_parts(report: Report, review: Optional[Review], f) -> dict:
+    """What a memo says about the decision on ``f``: label, language, note, redline remark (plain text)."""
+    if review is None:
+        return {"label": "", "status": None, "text": f.suggestion.text if f.suggestion and f.suggestion.text else "",
+                "text_title": f"Suggested ({f.suggestion.action})" if f.suggestion else "", "note": "", "redline": ""}
+    d = review.get(f.id)
+    out = {"label": review.label(f), "status": d.status, "note": d.note, "text": "", "text_title": "",
+           "redline": review.not_applied.get(f.id, "") if d.status == ACCEPTED else ""}
+    s = f.suggestion
+    if s is None:
+        return out
+    if d.status == ACCEPTED:
+        out["text"] = review.final_text(f) if s.action != "delete" else ""
+        out["text_title"] = ("Accepted language, as edited" if review.edited(f) else "Accepted language") + \
+            f" ({s.action})" if s.action != "delete" else "Accepted: delete the quoted text"
+    elif d.status == PENDING and s.text:
+        out["text"], out["text_title"] = s.text, f"Suggested ({s.action})"
+    elif d.status == REJECTED and s.text:
+        out["text_title"] = "Suggested language rejected; the clause stays as it is"
+    return out
+
+
+def to_markdown(report: Report, review: Optional[Review] = None) -> str:
     md = md_text
     d = report.document
     lines = [f"# Contract review: {md(d.source)}", ""]
     for line in routing_lines(report):
         head, _, rest = line.partition(": ")
         lines.append(f"- **{md(head)}:** {md(rest)}")
-    lines.append(f"- **Format:** {md(d.format.value)}, {d.pages or 'n/a'} page(s), {d.chars:,} characters")
+    lines.append(f"- **Format:** {md(format_line(report))}")
     if report.parties:
         lines.append("- **Parties:** " + "; ".join(md(p.name + (f" ({p.role})" if p.role else "")) for p in report.parties))
     lines.append(f"- **Status:** {md(report.status.value)}")
@@ -143,17 +194,31 @@ def to_markdown(report: Report) -> str:
         counts = Counter(f.severity for f in report.findings)
         lines += ["## Executive summary", "",
                   f"{len(report.findings)} finding(s): " + ", ".join(f"{counts.get(s, 0)} {s}" for s in Severity), ""]
+        if review is not None:
+            lines += [f"Decisions: {md(review.summary(report))}.", ""]
         lines += ["## Findings by severity", ""]
-        for f in sorted(report.findings, key=lambda f: (f.severity.rank, f.category)):
-            lines.append(f"### \\[{md(f.severity.upper())}\\] {md(f.kind)}: {md(f.category)}{md(_finding_clause(report, f))}")
+        for f in memo_findings(report):
+            dp = decision_parts(report, review, f)
+            label = f" — {md(dp['label'].upper())}" if dp["label"] else ""
+            where = _finding_clause(report, f)
+            lines.append(f"### \\[{md(f.severity.upper())}\\] {md(f.kind)}: {md(f.category)}"
+                         f"{' ' + md(where) if where else ''}{label}")
             lines.append("")
             lines.append(md(f.message))
-            if f.rationale:
-                lines += ["", f"*Why it matters:* {md(f.rationale)}"]
             for ev in f.evidence:
                 lines += ["", f"> {md(_excerpt(report, ev.start, ev.end))}"]
-            if f.suggestion and f.suggestion.text:
-                lines += ["", f"**Suggested ({md(f.suggestion.action)}):**", "", _md_code_block(f.suggestion.text)]
+            if f.rationale:
+                lines += ["", f"*Why it matters:* {md(f.rationale)}"]
+            if dp["text_title"]:
+                lines += ["", f"**{md(dp['text_title'])}:**"]
+                if dp["text"]:
+                    lines += ["", _md_code_block(dp["text"])]
+            if dp["status"] == NOT_APPLICABLE:
+                lines += ["", f"*Not applicable:* {md(dp['note'] or 'no note given')}"]
+            elif dp["note"]:
+                lines += ["", f"*Note:* {md(dp['note'])}"]
+            if dp["redline"]:
+                lines += ["", f"*Not in the redline:* {md(dp['redline'])}"]
             lines.append("")
     labels_by_clause = defaultdict(list)
     for lab in report.labels:
@@ -169,7 +234,7 @@ def to_markdown(report: Report) -> str:
     return "\n".join(lines)
 
 
-def to_html(report: Report) -> str:
+def to_html(report: Report, review: Optional[Review] = None) -> str:
     esc = _html.escape
     d = report.document
     parts = [
@@ -178,13 +243,18 @@ def to_html(report: Report) -> str:
         "<style>body{font-family:system-ui,sans-serif;max-width:960px;margin:2em auto;line-height:1.45}"
         ".high{border-left:6px solid #c0392b}.medium{border-left:6px solid #e67e22}.low{border-left:6px solid #7f8c8d}"
         ".finding{padding:.5em 1em;margin:1em 0;background:#fafafa}blockquote{color:#444;border-left:3px solid #ccc;margin:.5em 0;padding-left:1em}"
-        "pre{white-space:pre-wrap;background:#eef6ee;padding:.6em}code{background:#eee;padding:0 .2em}</style></head><body>",
+        "pre{white-space:pre-wrap;background:#eef6ee;padding:.6em}code{background:#eee;padding:0 .2em}"
+        ".decision{font-size:.8em;padding:.1em .5em;border-radius:4px;margin-left:.5em;background:#eee}"
+        ".decision.accepted{background:#d4edda}.decision.rejected{background:#f8d7da}"
+        ".decision.not_applicable{background:#e2e3e5}.decision.pending{background:#fff3cd}"
+        ".finding.rejected,.finding.not_applicable{opacity:.8}.finding.rejected pre{text-decoration:line-through}"
+        "</style></head><body>",
         f"<h1>Contract review: {esc(d.source)}</h1><ul>",
     ]
     for line in routing_lines(report):
         head, _, rest = line.partition(": ")
         parts.append(f"<li><b>{esc(head)}:</b> {esc(rest)}</li>")
-    parts.append(f"<li><b>Format:</b> {esc(d.format.value)}, {d.pages or 'n/a'} page(s), {d.chars:,} characters</li>")
+    parts.append(f"<li><b>Format:</b> {esc(format_line(report))}</li>")
     if report.parties:
         parts.append("<li><b>Parties:</b> " + "; ".join(esc(p.name + (f" ({p.role})" if p.role else "")) for p in report.parties) + "</li>")
     parts.append(f"<li><b>Status:</b> {esc(report.status.value)}</li></ul>")
@@ -193,15 +263,31 @@ def to_html(report: Report) -> str:
     if report.findings:
         counts = Counter(f.severity for f in report.findings)
         parts.append("<h2>Executive summary</h2><p>" + f"{len(report.findings)} finding(s): "
-                     + ", ".join(f"{counts.get(s, 0)} {s}" for s in Severity) + "</p><h2>Findings by severity</h2>")
-        for f in sorted(report.findings, key=lambda f: (f.severity.rank, f.category)):
-            parts.append(f"<div class='finding {f.severity}'><h3>[{f.severity.upper()}] {esc(f.kind)}: {esc(f.category)}{esc(_finding_clause(report, f))}</h3><p>{esc(f.message)}</p>")
-            if f.rationale:
-                parts.append(f"<p><i>Why it matters:</i> {esc(f.rationale)}</p>")
+                     + ", ".join(f"{counts.get(s, 0)} {s}" for s in Severity) + "</p>")
+        if review is not None:
+            parts.append(f"<p class='decisions'>Decisions: {esc(review.summary(report))}.</p>")
+        parts.append("<h2>Findings by severity</h2>")
+        for f in memo_findings(report):
+            dp = decision_parts(report, review, f)
+            status = dp["status"] or ""
+            badge = f"<span class='decision {status}'>{esc(dp['label'])}</span>" if dp["label"] else ""
+            parts.append(f"<div class='finding {f.severity} {status}' id='finding-{esc(f.id)}'>"
+                         f"<h3>[{f.severity.upper()}] {esc(f.kind)}: {esc(f.category)}"
+                         f"{esc(_finding_clause(report, f))}{badge}</h3><p>{esc(f.message)}</p>")
             for ev in f.evidence:
                 parts.append(f"<blockquote>{esc(_excerpt(report, ev.start, ev.end))}</blockquote>")
-            if f.suggestion and f.suggestion.text:
-                parts.append(f"<p><b>Suggested ({esc(f.suggestion.action)}):</b></p><pre>{esc(f.suggestion.text)}</pre>")
+            if f.rationale:
+                parts.append(f"<p><i>Why it matters:</i> {esc(f.rationale)}</p>")
+            if dp["text_title"]:
+                parts.append(f"<p><b>{esc(dp['text_title'])}:</b></p>")
+                if dp["text"]:
+                    parts.append(f"<pre>{esc(dp['text'])}</pre>")
+            if dp["status"] == NOT_APPLICABLE:
+                parts.append(f"<p><i>Not applicable:</i> {esc(dp['note'] or 'no note given')}</p>")
+            elif dp["note"]:
+                parts.append(f"<p><i>Note:</i> {esc(dp['note'])}</p>")
+            if dp["redline"]:
+                parts.append(f"<p><i>Not in the redline:</i> {esc(dp['redline'])}</p>")
             parts.append("</div>")
     labels_by_clause = defaultdict(list)
     for lab in report.labels:

@@ -15,7 +15,11 @@ rationale, rule). ``w:trackRevisions`` is switched on.
   first evidence span when the suggestion has none) is cut out of its runs and
   wrapped in ``w:del``; a replacement follows it in a ``w:ins``. Run properties are
   kept on both sides of every cut. A span never takes a clause heading: one that
-  starts on a heading starts after it, and one with a heading inside is skipped.
+  starts on a heading starts after it, and one with a heading inside is not applied.
+
+Overlapping and duplicate suggestions are merged or resolved by
+``analyzer.redline.plan``; every accepted suggestion that is not in the redline
+is reported in ``RedlineResult.not_applied`` with its reason.
 
 DOCX input is edited in place: styles, numbering, headers, earlier tracked
 changes and comments are kept as they are. Only the parts a DOCX needs are
@@ -29,7 +33,7 @@ text (headings in bold).
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Optional, Union
@@ -62,8 +66,8 @@ from analyzer.redline.docx_package import (
     open_docx,
     verify_docx,
 )
+from analyzer.redline.plan import Change, Conflict, NotApplied, Plan, plan_changes
 from analyzer.structure.clause_index import ClauseIndex
-from analyzer.structure.headings import body_start
 
 AUTHOR = "Clause Analyzer"
 INITIALS = "CA"
@@ -71,13 +75,21 @@ _SIGNATURE = re.compile(r"^[ \t]*(IN WITNESS WHEREOF|Signed (for|by|on behalf)|E
 
 
 @dataclass
-class Change:
-    finding: Finding
-    action: str
-    text: str
-    start: Optional[int] = None
-    end: Optional[int] = None
-    after_clause_id: Optional[str] = None
+class RedlineResult:
+    """The redlined DOCX and what became of each accepted suggestion.
+
+    ``applied``: tracked changes written (a merged change counts once);
+    ``suggestions``: accepted suggestions those changes carry; ``merged``: groups
+    of finding ids made as one change; ``conflicts``: overlapping edits of which
+    one was applied; ``not_applied``: every accepted suggestion left out, with why.
+    """
+
+    data: bytes
+    applied: int
+    suggestions: int
+    merged: list[tuple[str, ...]] = field(default_factory=list)
+    conflicts: list[Conflict] = field(default_factory=list)
+    not_applied: list[NotApplied] = field(default_factory=list)
 
 
 class _Ids:
@@ -92,14 +104,24 @@ class _Ids:
 def redline_bytes(source: Union[Path, str, bytes], report: Report, *, accepted: Optional[set[str]] = None,
                   texts: Optional[dict[str, str]] = None, date: Optional[str] = None,
                   output_name: Optional[str] = None) -> tuple[bytes, int]:
-    """Return the redlined DOCX and the number of suggestions applied as tracked changes.
+    """Return the redlined DOCX and the number of tracked changes in it (see ``build_redline``)."""
+    result = build_redline(source, report, accepted=accepted, texts=texts, date=date, output_name=output_name)
+    return result.data, result.applied
+
+
+def build_redline(source: Union[Path, str, bytes], report: Report, *, accepted: Optional[set[str]] = None,
+                  texts: Optional[dict[str, str]] = None, prefer: Optional[set[str]] = None,
+                  date: Optional[str] = None, output_name: Optional[str] = None) -> RedlineResult:
+    """The redlined DOCX with every accepted suggestion that could be applied, and why others were not.
 
     ``accepted``: ids of the findings to apply (None: every finding with a
-    suggestion). ``texts``: edited suggestion text per finding id. The package
-    is checked to open again (``verify_docx``) before it is returned; a failure
-    is an ``AnalyzerError`` naming ``output_name`` (default: "redline of SOURCE").
+    suggestion). ``texts``: edited suggestion text per finding id. ``prefer``:
+    the finding ids to apply where suggestions conflict (see
+    ``analyzer.redline.plan``). The package is checked to open again
+    (``verify_docx``) before it is returned; a failure is an ``AnalyzerError``
+    naming ``output_name`` (default: "redline of SOURCE").
     """
-    changes = collect_changes(report, accepted, texts)
+    plan = plan_changes(report, accepted, texts, prefer)
     name = str(source) if isinstance(source, (str, Path)) else report.document.source
     if report.document.format is Format.DOCX:
         if isinstance(source, (str, Path)):
@@ -115,93 +137,73 @@ def redline_bytes(source: Union[Path, str, bytes], report: Report, *, accepted: 
         pkg, tm = clean_docx(report)
     stamp = date or datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
     ids = _Ids(max_revision_id(pkg.document, pkg.comments))
-    applied = _apply(pkg, tm, report, changes, ids, stamp)
-    if applied:
+    done = _apply(pkg, tm, report, plan, ids, stamp)
+    if done:
         ensure_track_revisions(pkg)
     out = pkg.to_bytes()
     verify_docx(out, output_name or f"redline of {name}")
-    return out, applied
+    return RedlineResult(out, len(done), sum(len(c.findings) for c in done), plan.merged, plan.conflicts,
+                         plan.not_applied)
 
 
 def write_redline(source: Union[Path, str], report: Report, output: Union[Path, str], **kw) -> int:
-    """Write the redline to ``output`` atomically (temp file + rename); return the count.
+    """Write the redline to ``output`` atomically (temp file + rename); return the count."""
+    return write_redline_result(source, report, output, **kw).applied
+
+
+def write_redline_result(source: Union[Path, str], report: Report, output: Union[Path, str],
+                         **kw) -> RedlineResult:
+    """Write the redline to ``output`` atomically (temp file + rename); return what was applied.
 
     Nothing is written when the redline cannot be built or does not open again.
     """
     output = Path(output)
-    data, count = redline_bytes(source, report, output_name=str(output), **kw)
-    write_bytes(output, data)
-    return count
+    result = build_redline(source, report, output_name=str(output), **kw)
+    write_bytes(output, result.data)
+    return result
 
 
 def collect_changes(report: Report, accepted: Optional[set[str]] = None,
                     texts: Optional[dict[str, str]] = None) -> list[Change]:
-    out = []
-    for f in report.findings:
-        s = f.suggestion
-        if s is None or (accepted is not None and f.id not in accepted):
-            continue
-        text = (texts or {}).get(f.id, s.text) or ""
-        if s.action == "insert":
-            if text.strip():
-                out.append(Change(f, "insert", text, after_clause_id=s.after_clause_id))
-            continue
-        start, end = s.start, s.end
-        if start is None or end is None:
-            if not f.evidence:
-                continue
-            start, end = f.evidence[0].start, f.evidence[0].end
-        span = _outside_headings(report, start, end) if 0 <= start < end <= len(report.text) else None
-        if span is not None:
-            out.append(Change(f, s.action, text if s.action == "replace" else "", *span))
-    return out
-
-
-def _outside_headings(report: Report, start: int, end: int) -> Optional[tuple[int, int]]:
-    """``[start, end)`` less the heading words it starts on; None when it would delete a heading
-    of a clause inside it (a heading is never deleted) or holds nothing else."""
-    text = report.text
-    for c in report.clauses:
-        if not c.heading:
-            continue
-        hs, he = c.start, body_start(text, c.start, c.heading, c.end)
-        if he <= hs or he <= start or hs >= end or not text[hs:he].strip():
-            continue
-        if hs <= start:
-            start = he
-            while start < end and text[start].isspace():
-                start += 1
-        else:
-            return None
-    return (start, end) if start < end else None
+    """The tracked changes the suggestions of ``accepted`` findings make (see ``plan_changes``)."""
+    return plan_changes(report, accepted, texts).changes
 
 
 # --------------------------------------------------------------------------- applying
 
-def _apply(pkg: RedlineDocument, tm: TextMap, report: Report, changes: list[Change], ids: _Ids, date: str) -> int:
+def _apply(pkg: RedlineDocument, tm: TextMap, report: Report, plan: Plan, ids: _Ids, date: str) -> list[Change]:
+    """Apply the plan's changes (its span changes never overlap); give the changes written.
+
+    A change that finds no place in the document is added to ``plan.not_applied``.
+    """
     ctx = _Ctx(pkg, ids, date)
-    applied = 0
-    spans = sorted((c for c in changes if c.action != "insert"), key=lambda c: (c.start, c.end))
-    kept, last_end = [], -1
-    for c in spans:  # overlapping edits cannot both be tracked: the first one wins
-        if c.start >= last_end:
-            kept.append(c)
-            last_end = c.end
-    for c in reversed(kept):  # from the end, so earlier offsets stay valid while runs are cut
-        applied += _apply_span(ctx, tm, c)
+    done: list[Change] = []
+    spans = sorted((c for c in plan.changes if c.action != "insert"), key=lambda c: (c.start, c.end))
+    for c in reversed(spans):  # from the end, so earlier offsets stay valid while runs are cut
+        if _apply_span(ctx, tm, c):
+            done.append(c)
+        else:
+            _not_placed(plan, c, "its text lies only in list numbering, which Word does not store as text")
     after_anchor: dict[int, etree._Element] = {}
     clauses = ClauseIndex(report.clauses)
-    for c in changes:
+    for c in plan.changes:
         if c.action == "insert":
-            applied += _apply_insert(ctx, tm, report, clauses, c, after_anchor)
-    return applied
+            if _apply_insert(ctx, tm, report, clauses, c, after_anchor):
+                done.append(c)
+            else:
+                _not_placed(plan, c, "the clause it should follow is not in this document")
+    return done
+
+
+def _not_placed(plan: Plan, c: Change, reason: str) -> None:
+    plan.not_applied.extend(NotApplied(f.id, f.category, reason) for f in c.findings)
 
 
 class _Ctx:
     def __init__(self, pkg: RedlineDocument, ids: _Ids, date: str):
         self.pkg, self.ids, self.date = pkg, ids, date
 
-    def comment(self, finding: Finding, first: etree._Element, last: etree._Element) -> None:
+    def comment(self, findings: list[Finding], first: etree._Element, last: etree._Element) -> None:
         """Anchor a comment on ``first``..``last`` (siblings or nested in others' revisions)."""
         cid = self.ids()
         start = etree.Element(W + "commentRangeStart")
@@ -217,7 +219,7 @@ class _Ctx:
         etree.SubElement(ref, W + "commentReference").set(W + "id", str(cid))
         end.addnext(ref)
         comments = ensure_comments_part(self.pkg)
-        comments.append(_comment_xml(cid, finding, self.date, self.pkg.has_style("CommentText")))
+        comments.append(_comment_xml(cid, findings, self.date, self.pkg.has_style("CommentText")))
 
 
 def _apply_span(ctx: _Ctx, tm: TextMap, c: Change) -> int:
@@ -242,7 +244,7 @@ def _apply_span(ctx: _Ctx, tm: TextMap, c: Change) -> int:
         ins.append(make_run(rpr, " ".join(c.text.split("\n"))))
         place_after(last, ins, ctx.ids)
         last = ins
-    ctx.comment(c.finding, deleted[0], last)
+    ctx.comment(c.findings, deleted[0], last)
     return 1
 
 
@@ -265,7 +267,7 @@ def _apply_insert(ctx: _Ctx, tm: TextMap, report: Report, clauses: ClauseIndex, 
         after_anchor[id(anchor)] = prev
     first_ins = new[0].find(W + "ins")
     last_ins = new[-1].findall(W + "ins")[-1]
-    ctx.comment(c.finding, first_ins, last_ins)
+    ctx.comment(c.findings, first_ins, last_ins)
     return 1
 
 
@@ -319,16 +321,21 @@ def _body_child(el: etree._Element, body: etree._Element) -> etree._Element:
     return el
 
 
-def _comment_xml(cid: int, f: Finding, date: str, styled: bool) -> etree._Element:
+def _comment_xml(cid: int, findings: list[Finding], date: str, styled: bool) -> etree._Element:
+    """A comment explaining every finding one change answers (severity, message, rationale, rule)."""
     c = etree.Element(W + "comment")
     c.set(W + "id", str(cid))
     c.set(W + "author", AUTHOR)
     c.set(W + "date", date)
     c.set(W + "initials", INITIALS)
-    lines = [f"{f.severity.upper()} ({f.kind}, {f.category}): {f.message}"]
-    if f.rationale:
-        lines.append(f.rationale)
-    lines.append(f"Rule: {f.rule_id}")
+    lines = []
+    if len(findings) > 1:
+        lines.append(f"One change for {len(findings)} findings:")
+    for f in findings:
+        lines.append(f"{f.severity.upper()} ({f.kind}, {f.category}): {f.message}")
+        if f.rationale:
+            lines.append(f.rationale)
+        lines.append(f"Rule: {f.rule_id}")
     for i, line in enumerate(lines):
         p = etree.SubElement(c, W + "p")
         if styled:
@@ -341,4 +348,5 @@ def _comment_xml(cid: int, f: Finding, date: str, styled: bool) -> etree._Elemen
     return c
 
 
-__all__ = ["AUTHOR", "Change", "collect_changes", "redline_bytes", "write_redline"]
+__all__ = ["AUTHOR", "Change", "Conflict", "NotApplied", "RedlineResult", "build_redline", "collect_changes",
+           "redline_bytes", "write_redline", "write_redline_result"]

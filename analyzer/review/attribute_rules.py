@@ -11,6 +11,8 @@ import re
 from typing import Optional
 
 from analyzer.review.balance_attributes import read_balance
+from analyzer.review.cjk_attributes import read_chinese
+from analyzer.review.cross_border_attributes import read_cross_border
 
 _NUMBER_WORDS = {w: i for i, w in enumerate(
     "zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen sixteen "
@@ -88,11 +90,13 @@ def read_attributes(t: str, ctx) -> dict:
     if re.search(r"\b(?:world[\s-]?wide|throughout the world|in all countries)\b", low):
         a["territory"], a["worldwide"] = "worldwide", True
     else:
-        m = re.search(r"\b(?:in|within|throughout)\s+(?:the\s+)?(?P<t>(?:Licensed\s+)?Territory|[A-Z][A-Za-z]+(?:\s+(?:and|of|[A-Z][A-Za-z]+))*)"
-                      r"(?=[\s,.;)])", t)
-        if m and (m.group("t").endswith("Territory") or re.search(r"\bterritor", low) or
-                  re.match(r"(?:United|European|People|Federal|Republic|Kingdom|North|South|Asia|Europe|China|Japan|Germany|India|Canada)", m.group("t"))):
-            a["territory"], a["worldwide"] = m.group("t"), False
+        # the first place named after "in" that reads as a territory ("in the Field in the People's Republic of China")
+        for m in re.finditer(r"\b(?:in|within|throughout)\s+(?:the\s+)?(?P<t>(?:Licensed\s+)?Territory|[A-Z][A-Za-z]+(?:['’]s)?(?:\s+(?:and|of|[A-Z][A-Za-z]+))*)"
+                             r"(?=[\s,.;)])", t):
+            if m.group("t").endswith("Territory") or re.search(r"\bterritor", low) or \
+                    re.match(r"(?:United|European|People|Federal|Republic|Kingdom|North|South|Asia|Europe|China|Japan|Germany|India|Canada)", m.group("t")):
+                a["territory"], a["worldwide"] = m.group("t"), False
+                break
     m = re.search(r"\b(?:in|within|limited to|restricted to|solely for|for use in)\s+the\s+(Field(?: of Use)?|Licensed Field)\b", t) \
         or re.search(r"\bfield of use\b|\bin the field of\b|\bfield\s+of\s+[a-z]+|\bsolely (?:for (?:use in|the purposes? of)|to (?:carry out|perform))\b", low)
     if m:
@@ -204,7 +208,9 @@ def read_attributes(t: str, ctx) -> dict:
         if days:
             a["cure_days"] = min(days)
     _commercial(t, low, ctx, a)
+    read_cross_border(t, low, ctx, a)
     read_balance(t, low, ctx, a)
+    read_chinese(t, low, ctx, a)
     return a
 
 

@@ -23,11 +23,12 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from analyzer.review.attribute_rules import read_attributes
 from analyzer.review.balance_attributes import BalanceAttributes, derive_balance, infer_licence_roles
+from analyzer.review.cross_border_attributes import CrossBorderAttributes
 
 Who = Literal["licensor", "licensee", "joint", "developing_party", "each_party"]
 
 
-class Attributes(BalanceAttributes):
+class Attributes(CrossBorderAttributes, BalanceAttributes):
     model_config = ConfigDict(extra="forbid")
 
     # licence grant

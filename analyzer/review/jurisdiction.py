@@ -82,15 +82,22 @@ def _law_text(report) -> Optional[str]:
     return m.group(1) if m else None
 
 
+def party_windows(report) -> list[str]:
+    """For each party of ``report``: its name and the words after it that say where it comes from."""
+    text = report.text or ""
+    out = []
+    for p in getattr(report, "parties", []) or []:
+        window = text[p.start:min(len(text), p.end + _PARTY_WINDOW)]
+        window = re.split(r"\n\s*\n|\bAND\b|\band\s+(?=[A-Z])", window[max(0, p.end - p.start):], maxsplit=1)[0]
+        out.append(p.name + " " + window)
+    return out
+
+
 def detect(report) -> Jurisdiction:
     """Governing law, the parties' countries and the contract type, read from ``report``."""
     text = report.text or ""
     law = _law_text(report)
-    countries = []
-    for p in getattr(report, "parties", []) or []:
-        window = text[p.start:min(len(text), p.end + _PARTY_WINDOW)]
-        window = re.split(r"\n\s*\n|\bAND\b|\band\s+(?=[A-Z])", window[max(0, p.end - p.start):], maxsplit=1)[0]
-        countries.append(country_of(p.name + " " + window))
+    countries = [country_of(w) for w in party_windows(report)]
     head = text[:4000]
     chinese = "China" in countries or bool(_COUNTRY_RES["China"].search(head))
     jv = chinese and bool(_JV.search(head) or (_JV_COMPANY.search(text) and re.search(r"joint\s+venture", head, re.I)))

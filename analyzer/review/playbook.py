@@ -71,6 +71,8 @@ DEFAULT_BY_AGREEMENT_TYPE = {
 # agreement_type.subtype -> playbook id, for services, distribution and unrecognised agreements
 DEFAULT_BY_SUBTYPE = {"supply": "supply-manufacturing", "services": "saas-services"}
 FALLBACK_PLAYBOOK = "tech-license"
+# a licence whose title names trademarks or a brand (agreement_type.subtype "trademark")
+TRADEMARK_PLAYBOOK = "trademark-brand-license"
 
 # Conditions a rule may be limited to (``applies_if``), evaluated on the report.
 RULE_CONDITIONS = ("grants_licence", "joint_committee")
@@ -171,6 +173,18 @@ class Check(Condition):
     when: list[Condition] = Field(default_factory=list, description="the check applies only when all these hold")
 
 
+class ZhText(_Strict):
+    """The Chinese text of a rule (or of a perspective's override), beside the English. Every field
+    is optional: what is missing is shown in English."""
+
+    title: Optional[str] = None
+    rationale: Optional[str] = None
+    preferred: Template = None
+    fallback: Template = None
+    checks: list[Optional[str]] = Field(default_factory=list, description="the checks' messages in Chinese, in the "
+                                        "order of the checks")
+
+
 class RuleOverride(_Strict):
     """Perspective-specific changes to a rule."""
 
@@ -181,6 +195,7 @@ class RuleOverride(_Strict):
     fallback: Template = None
     protects: Optional[Protects] = None
     checks: Optional[list[Check]] = None
+    zh: Optional[ZhText] = Field(None, description="Chinese text of the overridden fields")
 
 
 class Rule(_Strict):
@@ -201,7 +216,8 @@ class Rule(_Strict):
     insert_after: list[Category] = Field(default_factory=list, description="insert missing language after a clause of these categories")
     applies_if: Optional[Literal["grants_licence", "joint_committee"]] = Field(
         None, description="run the rule only on a contract that meets this condition (grants_licence: the "
-                          "contract grants a licence, by a licence-grant label or grant wording)")
+                          "contract grants a licence, by a licence-grant label or grant wording; joint_committee: "
+                          "the contract sets up a joint committee or team of both parties)")
     report_missing: bool = Field(
         True, description="report the rule as missing when no clause of its categories is found (false for rules that "
                           "only check terms of clauses another rule requires)")
@@ -209,6 +225,7 @@ class Rule(_Strict):
         "evidence", description="read the checked attributes from the clause's evidence, or from the whole document "
                                 "(for agreements that are all about one topic, such as an NDA)")
     by_perspective: dict[Perspective, RuleOverride] = Field(default_factory=dict)
+    zh: Optional[ZhText] = Field(None, description="the rule's Chinese text (title, rationale, language, check messages)")
 
     def applies_to(self, perspective: str) -> bool:
         return self.perspectives is None or perspective in self.perspectives
@@ -227,12 +244,28 @@ class Rule(_Strict):
         changes = {k: v for k, v in ov.model_dump(exclude_none=True).items()}
         if ov.checks is not None:
             changes["checks"] = ov.checks
+        changes["zh"] = self._zh_for(ov)
         return self.model_copy(update=changes)
+
+    def _zh_for(self, ov: RuleOverride) -> Optional[ZhText]:
+        """The Chinese text under ``ov``: the override's, else the rule's, except where the override
+        changes the English and gives no Chinese for it (the rule's Chinese would say something else)."""
+        zh = self.zh.model_dump() if self.zh is not None else {}
+        for name in ("rationale", "preferred", "fallback"):
+            if getattr(ov, name) is not None:
+                zh[name] = None
+        if ov.checks is not None:
+            zh["checks"] = []
+        if ov.zh is not None:
+            zh.update(ov.zh.model_dump(exclude_unset=True))
+        return ZhText(**zh) if zh else None
 
     @model_validator(mode="after")
     def _language(self) -> "Rule":
         if self.requirement != "must_not_have" and not self.preferred:
             raise ValueError("a required or recommended rule needs preferred language")
+        if self.zh is not None and len(self.zh.checks) > len(self.checks):
+            raise ValueError(f"zh.checks has {len(self.zh.checks)} messages for {len(self.checks)} checks")
         return self
 
 
@@ -642,11 +675,14 @@ def default_playbook_id(agreement_type=None) -> str:
 
     Licences, JVs, collaborations and NDAs go by their label. Services, distribution and
     unrecognised agreements go by what the contract does (``subtype``): goods supplied go to
-    the supply playbook, services provided to the services playbook. A label alone falls back
-    to its own default, then to ``FALLBACK_PLAYBOOK``.
+    the supply playbook, services provided to the services playbook. A licence whose title names
+    trademarks or a brand (subtype ``trademark``) goes to the trademark playbook. A label alone
+    falls back to its own default, then to ``FALLBACK_PLAYBOOK``.
     """
     label = getattr(agreement_type, "label", agreement_type) or ""
     subtype = getattr(agreement_type, "subtype", None)
+    if label == "license" and subtype == "trademark":
+        return TRADEMARK_PLAYBOOK
     if label in ("services", "distribution", "other") and subtype in DEFAULT_BY_SUBTYPE:
         return DEFAULT_BY_SUBTYPE[subtype]
     return DEFAULT_BY_AGREEMENT_TYPE.get(label, FALLBACK_PLAYBOOK)

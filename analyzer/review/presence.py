@@ -19,6 +19,7 @@ import re
 from dataclasses import dataclass
 from typing import Iterable, Optional
 
+from analyzer.core.cjk import has_cjk, language_of
 from analyzer.core.headings import is_document_title
 from analyzer.core.span_index import Covered, SpanIndex
 from analyzer.structure.clause_index import ClauseIndex
@@ -275,6 +276,8 @@ class PresenceIndex:
         """A label counts unless it is a definition, a cross-reference list or a fragment
         (a definition does count for the categories a definition can state: term, field, territory)."""
         t = self.text[start:end]
+        if language_of(t) == "zh":  # Chinese: the lexicon labels whole sentences; only definitions are left out
+            return category in DEFINED_BY_DEFINITION or not self._definitions.point(start)
         words = re.findall(r"[A-Za-z][\w'-]*", t)
         if len(re.findall(r"[A-Za-z]", t)) < 20 or (t.upper() == t and len(t.split()) <= 10) \
                 or (len(words) <= 8 and not re.search(r"[.;:]\s*$", t)):
@@ -293,7 +296,8 @@ class PresenceIndex:
         keyword = re.compile(head[1], _FLAGS) if head else None  # a label must say something of its kind
         for lab in self.report.labels if "label" in self.signals else ():
             if lab.category == category and lab.flagged and self._operative_span(lab.start, lab.end, category) \
-                    and (keyword is None or keyword.search(_BOILERPLATE.sub(" ", self.text[lab.start:lab.end]))):
+                    and (keyword is None or keyword.search(_BOILERPLATE.sub(" ", self.text[lab.start:lab.end]))
+                         or has_cjk(self.text[lab.start:lab.end])):
                 units.append(Unit(lab.start, lab.end, lab.clause_id or self.clause_at(lab.start, lab.end), "label"))
         if head and "heading" in self.signals:
             hpat, bpat = re.compile(head[0], _FLAGS), re.compile(head[1], _FLAGS)

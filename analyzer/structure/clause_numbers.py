@@ -30,6 +30,9 @@ LABEL_RE = re.compile(
 )
 
 
+_CN_FIRST = "第（("
+
+
 def roman_to_int(s: str) -> Optional[int]:
     u = s.upper()
     if not _ROMAN.match(u):
@@ -65,7 +68,14 @@ class ClauseNumber:
 
 def parse_label(text: str, pos: int, trusted: bool = False) -> Optional[ClauseNumber]:
     """Read a clause label at ``text[pos]``; None when there is none or it is not followed
-    by what a clause body starts with."""
+    by what a clause body starts with. Chinese labels (第一条, 一、, （一）, "1.1" before Chinese text)
+    are read by ``analyzer.structure.cjk_numbers``."""
+    if pos < len(text) and (text[pos] in _CN_FIRST or "\u4e00" <= text[pos] <= "\u9fff" or text[pos].isdigit()):
+        from analyzer.structure.cjk_numbers import parse_cn_label
+
+        cn = parse_cn_label(text, pos, trusted)
+        if cn is not None:
+            return cn
     m = LABEL_RE.match(text, pos)
     if m is None:
         return None

@@ -26,6 +26,7 @@ from typing import Optional
 from analyzer.core.headings import is_heading_like, looks_like_table_row
 from analyzer.core.schema import Clause, SourceDocument
 from analyzer.core.span_index import Covered
+from analyzer.structure.cjk_numbers import CN_RANK, CN_STYLES
 from analyzer.structure.clause_numbers import ClauseNumber, parse_label
 from analyzer.structure.headings import heading_after
 from analyzer.structure.tree import (
@@ -46,12 +47,27 @@ _MID_START = re.compile(r"(?:(?<=[.;:])[ \t\u00a0]{2,}|(?<=[^\s,])[ \t\u00a0]{3,
 _LOOSE_START = re.compile(r"(?<=[.;:])[ \t\u00a0](?=(?:ARTICLE|Article|SECTION|Section)?[ \t]*\d)")
 _PAGE_END = re.compile(r"(?:\s|\.{2,})(?:\d{1,3}|[ivx]{1,4})\s*$|(?:\.\s?){4,}")
 _TOC_ENTRY = re.compile(r"\b(?:SECTION|Section|ARTICLE|Article)\s+[\dIVX]|(?<=\s)\d{1,2}\.\d{1,2}\s+[A-Z]")
-_TOP_STYLES = {"article", "dec", "roman_dot_upper", "heading"}
+_TOP_STYLES = {"article", "dec", "roman_dot_upper", "heading", "cn_chapter", "cn_section", "cn_article", "cn_enum"}
 _LONG_CELL = 300
 
 
 def segment(doc: SourceDocument) -> list[Clause]:
-    """Clause tree of ``doc`` as a flat list in document order (parents first)."""
+    """Clause tree of ``doc`` as a flat list in document order (parents first), each clause with its
+    ``language``. A bilingual document gets one tree per language (``analyzer.structure.bilingual``)."""
+    from analyzer.structure.bilingual import (
+        detect_layout,
+        segment_bilingual,
+        tag_clauses,
+    )
+
+    layout = detect_layout(doc)
+    clauses = segment_bilingual(doc, layout, _segment_one) if layout else _segment_one(doc)
+    tag_clauses(doc.text, clauses)
+    return clauses
+
+
+def _segment_one(doc: SourceDocument) -> list[Clause]:
+    """Clause tree of a document in one language."""
     text = doc.text
     if not text.strip():
         return []
@@ -309,7 +325,7 @@ def _place(text: str, label: ClauseNumber, stack: list[Node], line_start: bool, 
             continue
         if any(n.style == style for n in stack[roots:]) and not label.trusted:
             continue
-        if not (label.trusted or _is_first(style, value)):
+        if not (label.trusted or _is_first(style, value) or _continues_across_chapters(style, stack)):
             continue
         if not line_start and not label.trusted and not getattr(label, "trusted_first", False):
             before = text[max(0, label.start - 80):label.start].rstrip()[-1:]
@@ -332,6 +348,13 @@ def _place(text: str, label: ClauseNumber, stack: list[Node], line_start: bool, 
     return None
 
 
+def _continues_across_chapters(style: tuple, stack: list[Node]) -> bool:
+    """Chinese articles (第X条) are numbered through the whole document, across chapters (第X章) and
+    sections (第X节): the first article of a chapter need not be 第一条."""
+    return style[0] == "cn_article" and bool(stack) and stack[-1].style is not None \
+        and stack[-1].style[0] in ("cn_chapter", "cn_section")
+
+
 def _rank(style: tuple) -> float:
     """Nesting order of label styles: articles above sections (by depth) above letters."""
     if style[0] in ("article", "roman_dot_upper"):
@@ -340,6 +363,8 @@ def _rank(style: tuple) -> float:
         return style[1]
     if style[0] == "heading":
         return style[1] * 0.1
+    if style[0] in CN_RANK:
+        return CN_RANK[style[0]]
     return 10
 
 
@@ -431,8 +456,9 @@ def _finish(text: str, nodes: list[Node]) -> None:
 
 def _kind(n: Node) -> str:
     if n.depth == 0:
-        return "article" if n.style and n.style[0] in ("article", "dec", "roman_dot_upper", "heading") else "section"
-    if n.style and n.style[0] in ("dec", "article", "heading"):
+        return "article" if n.style and n.style[0] in ("article", "dec", "roman_dot_upper", "heading", *CN_STYLES[:4]) \
+            else "section"
+    if n.style and n.style[0] in ("dec", "article", "heading", *CN_STYLES[:4]):
         return "section"
     return "subclause"
 

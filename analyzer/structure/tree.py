@@ -13,7 +13,8 @@ from analyzer.core.schema import Clause, SourceDocument, make_id
 RECITALS = re.compile(
     r"(?:WHEREAS\b|Whereas\b|RECITALS?\b|Recitals\b|BACKGROUND\s*$|Background\s*$"
     r"|W\s?I\s?T\s?N\s?E\s?S\s?S\s?E\s?T\s?H|PRELIMINARY\s+STATEMENTS?)", re.M)
-SIGNATURE = re.compile(r"IN\s+WITNESS\s+(?:WHEREOF|THEREOF)|In\s+[Ww]itness\s+[Ww]hereof")
+SIGNATURE = re.compile(r"IN\s+WITNESS\s+(?:WHEREOF|THEREOF)|In\s+[Ww]itness\s+[Ww]hereof"
+                       r"|[(（]以下无正文[)）]|签[ \t]*(?:署|字)[ \t]*页?[ \t]*(?=\n|$|[ \t]*\|)")
 SCHEDULE = re.compile(
     r"(?P<word>SCHEDULE|EXHIBIT|ANNEX|APPENDIX|ATTACHMENT|Schedule|Exhibit|Annex|Appendix|Attachment)"
     r"(?:[ \t]+(?P<id>[A-Z]{1,3}(?:-\d{1,3})?|\d{1,3}(?:\.\d{1,2})?|[IVX]{1,5}))?(?=[ \t]*(?:$|[-–—:.]|\n|[ \t]\S))")

@@ -169,47 +169,10 @@ def padded(states, idx):
     return hidden, mask
 
 
-def train_top(top, states, y, epochs, batch, lr, seed):
-    """Fine-tune the layers above the frozen ones together with the head."""
-    import torch
-
-    torch.manual_seed(seed)
-    rng = np.random.default_rng(seed)
-    pos = y.sum(0)
-    pos_weight = torch.tensor(np.clip(np.sqrt((len(y) - pos) / np.maximum(pos, 1)), 1, 10), dtype=torch.float32)
-    loss_fn = torch.nn.BCEWithLogitsLoss(pos_weight=pos_weight)
-    params = [{"params": top.layers.parameters(), "lr": lr}, {"params": top.head.parameters(), "lr": lr * 20}]
-    opt = torch.optim.AdamW(params, weight_decay=0.01)
-    lengths = np.array([len(s) for s in states])
-    steps = epochs * int(np.ceil(len(states) / batch))
-    sched = torch.optim.lr_scheduler.OneCycleLR(opt, max_lr=[lr, lr * 20], total_steps=steps, pct_start=0.1)
-    yt = torch.tensor(y, dtype=torch.float32)
-    t0, step = time.time(), 0
-    top.train()
-    for ep in range(epochs):
-        # batches of similar length, in random order
-        order = np.argsort(lengths + rng.random(len(lengths)) * 8, kind="stable")
-        batches = [order[i:i + batch] for i in range(0, len(order), batch)]
-        rng.shuffle(batches)
-        total = 0.0
-        for nb, b in enumerate(batches, 1):
-            hidden, mask = padded(states, b)
-            loss = loss_fn(top(hidden, mask), yt[b])
-            opt.zero_grad()
-            loss.backward()
-            opt.step()
-            sched.step()
-            total += float(loss.detach())
-            step += 1
-            if step % 100 == 0:
-                log.info("  epoch %d step %d/%d loss %.4f (%.0fs)", ep + 1, step, steps, total / nb, time.time() - t0)
-    top.eval()
-
-
 def top_logits(top, states, idx, batch=64):
     import torch
 
-    out = np.zeros((len(idx), top.head.out_features), dtype=np.float32)
+    out = np.zeros((len(idx), top.head[-1].out_features), dtype=np.float32)
     order = np.argsort([len(states[j]) for j in idx], kind="stable")
     with torch.inference_mode():
         for i in range(0, len(order), batch):
@@ -231,13 +194,21 @@ def fit_fusion(z_t, z_e, y, platt) -> np.ndarray:
     return out
 
 
-def train_encoder(train: dict, val: dict, model_dir: Path, threads: int = 2, options: dict | None = None) -> dict:
-    """Fit stage 2 on top of the stage 1 artifact in ``model_dir`` and write it there."""
+def train_encoder(train: dict, val: dict, model_dir: Path, threads: int = 2, options: dict | None = None,
+                  oof_probs: np.ndarray | None = None) -> dict:
+    """Fit stage 2 on top of the stage 1 artifact in ``model_dir`` and write it there.
+
+    With fewer frozen layers than the base has, the top layers are fine-tuned on the
+    candidate units (``finetune.candidate_rows``, chosen by the out-of-fold stage 1
+    probabilities ``oof_probs`` when given), resumably; a run stopped by ``max_minutes``
+    returns {"paused": True} and writes nothing."""
     import torch
+
+    from analyzer.training import finetune
 
     o = {"base": enc.PACKAGE_BASE, "frozen": 6, "epochs": 100, "batch": 32, "lr": 2e-3, "head_hidden": 256,
          "max_length": 128, "per_category": PER_CATEGORY, "cap": CAP, "hard_negatives": HARD_PER_CATEGORY,
-         "random_negatives": RANDOM_NEGATIVES, "max_train_units": 0}
+         "random_negatives": RANDOM_NEGATIVES, "max_train_units": 0, "train_per_category": 3, "max_minutes": None}
     o.update({k: v for k, v in (options or {}).items() if k in o and v is not None})
     torch.set_num_threads(threads)
     model_dir = Path(model_dir)
@@ -247,11 +218,19 @@ def train_encoder(train: dict, val: dict, model_dir: Path, threads: int = 2, opt
     thr = np.array([clf.thresholds[c] for c in cats])
 
     p_train = clf.model.predict_proba(train["fields"])
-    rows = training_rows(p_train, train["y"], train["doc"], np.random.default_rng(0), o["hard_negatives"],
-                         o["random_negatives"], o["max_train_units"])
-    log.info("encoder training units: %d of %d (%.0fs)", len(rows), len(p_train), time.time() - t0)
     tok, base = enc.load_base(enc.base_path(o["base"]))
     n_layers = len(base.encoder.layer)
+    if o["frozen"] >= n_layers:
+        rows = training_rows(p_train, train["y"], train["doc"], np.random.default_rng(0), o["hard_negatives"],
+                             o["random_negatives"], o["max_train_units"])
+    else:
+        from analyzer.core.taxonomy import CUAD_CATEGORIES
+
+        rows = finetune.candidate_rows(p_train if oof_probs is None else oof_probs, train["y"], train["doc"],
+                                       int(o["train_per_category"]), [cats.index(c) for c in CUAD_CATEGORIES])
+        if o["max_train_units"] and len(rows) > o["max_train_units"]:
+            rows = np.sort(np.random.default_rng(0).choice(rows, size=o["max_train_units"], replace=False))
+    log.info("encoder training units: %d of %d (%.0fs)", len(rows), len(p_train), time.time() - t0)
     all_pairs = split_pairs(train)
     pairs = [all_pairs[i] for i in rows]
     y_rows = train["y"][rows].astype(np.float32)
@@ -266,7 +245,7 @@ def train_encoder(train: dict, val: dict, model_dir: Path, threads: int = 2, opt
     log.info("val candidates: %d (%.1f per contract)", len(cand), len(cand) / max(1, len(np.unique(val["doc"]))))
 
     top = enc.build_top(base, o["frozen"], len(cats), o["head_hidden"])
-    best_epoch = None
+    best_epoch, finetuned = None, None
     if o["frozen"] >= n_layers:  # frozen encoder: pooled vectors once, then the head
         x = pooled(tok, base, pairs, o["max_length"], o["base"])
         x_val = pooled(tok, base, val_pairs, o["max_length"], o["base"])
@@ -274,10 +253,18 @@ def train_encoder(train: dict, val: dict, model_dir: Path, threads: int = 2, opt
         _, best_epoch = train_head(top, x, y_rows, x_val, y_c, o["epochs"], o["lr"], seed=0)
         with torch.inference_mode():
             z_val_e = top.head(torch.tensor(x_val)).numpy()
-    else:  # fine-tuning the top layers
+    else:  # fine-tuning the top layers over cached lower-layer states
         states = bottom(tok, base, o["frozen"], pairs, o["max_length"], o["base"])
-        train_top(top, states, y_rows, o["epochs"], o["batch"], o["lr"], seed=0)
         v_states = bottom(tok, base, o["frozen"], val_pairs, o["max_length"], o["base"])
+        log.info("cached layer-%d states of train and val (%.0fs)", o["frozen"], time.time() - t0)
+        key = _pairs_key(f"{o['base']}|{o['epochs']}|{o['batch']}|{o['lr']}|{o['head_hidden']}", o["max_length"],
+                         o["frozen"], pairs)
+        max_s = None if o["max_minutes"] is None else 60.0 * float(o["max_minutes"])
+        result = finetune.train_top_resumable(top, states, y_rows, v_states, y_c, work_dir() / f"finetune_{key}",
+                                              o["epochs"], o["batch"], o["lr"], seed=0, max_seconds=max_s)
+        if not result["done"]:
+            return {"paused": True, "run": str(work_dir() / f"finetune_{key}"), **result}
+        finetuned = result
         z_val_e = top_logits(top, v_states, list(range(len(cand))))
     log.info("trained (%.0fs)", time.time() - t0)
 
@@ -297,6 +284,7 @@ def train_encoder(train: dict, val: dict, model_dir: Path, threads: int = 2, opt
     summary = {"units": len(rows), "epochs": o["epochs"], "best_epoch": best_epoch, "batch": o["batch"],
                "lr": o["lr"], "hard_negatives": o["hard_negatives"], "random_negatives": o["random_negatives"],
                "max_train_units": o["max_train_units"], "val_candidates": len(cand),
+               **({"finetune": finetuned, "train_per_category": o["train_per_category"]} if finetuned else {}),
                **{k: round(v, 4) for k, v in scores.items()}}
     config["encoder"] = {
         "base": o["base"], "file": "encoder.npz", "frozen_layers": o["frozen"], "max_length": o["max_length"],

@@ -93,9 +93,10 @@ def test_app_review_shows_findings_sorted_by_severity(reviewed, unused):
     at = reviewed
     assert not at.exception, at.exception
     assert not _errors(at)
-    badges = [m.value.split("]", 1)[0] for m in at.markdown if m.value.startswith(":") and "-background[" in m.value]
+    badges = [h.value.split('<span class="ca-sev ', 1)[1].split('"', 1)[0] for h in at.html
+              if h.value.startswith('<p class="ca-head')]
     assert badges, "no findings rendered"
-    order = {":red-background[HIGH": 0, ":orange-background[MEDIUM": 1, ":gray-background[LOW": 2}
+    order = {"high": 0, "medium": 1, "low": 2}
     ranks = [order[b] for b in badges]
     assert ranks == sorted(ranks)
     assert any(m.label == "Risk score" for m in at.metric)
@@ -128,7 +129,7 @@ def test_app_review_accept_suggestion_builds_redline(reviewed, unused):
         body = zf.read("word/document.xml").decode("utf-8")
     assert "<w:ins " in body or "<w:del " in body
     fid = radio.key.rsplit(":", 1)[1]
-    assert at.session_state["decisions"][next(iter(at.session_state["decisions"]))][fid] == "Accept"
+    assert at.session_state["decisions"][next(iter(at.session_state["decisions"]))][fid] == "accepted"
 
 
 @pytest.mark.slow

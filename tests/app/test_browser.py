@@ -98,7 +98,8 @@ def test_browser_review_accept_and_download_redline(server, page, samples_dir, t
     if shot:
         Path(shot).parent.mkdir(parents=True, exist_ok=True)
         page.screenshot(path=shot)
-    page.locator('[data-testid="stRadio"]:visible').first.get_by_text("Accept", exact=True).click()
+    page.locator('[data-testid="stRadio"]:visible').filter(has_text="Accept").first.get_by_text(
+        "Accept", exact=True).click()
     _wait_idle(page)
     # react-aria keeps a hidden copy of the tab list: click the visible tab
     page.locator('[data-testid="stTab"]:visible').filter(has_text="Downloads").first.click()

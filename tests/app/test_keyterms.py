@@ -71,7 +71,37 @@ def test_keyterms_ignore_entities_of_weaker_labels(unused):
     report.labels += [Label(category="term", confidence=0.99, flagged=True, start=0, end=14),
                       Label(category="term", confidence=0.6, flagged=True, start=s, end=e)]
     term = key_terms(report)["term"]
-    assert not term.from_entity and term.value == TEXT[0:14]
+    assert term is None  # the best label states no term, and the weaker label's period is not taken
+
+
+def _liability_report(sentence: str, finding: str = "") -> Report:
+    text = f"10. LIABILITY\n10.1 Term. {sentence}"
+    s = text.index(sentence)
+    labels = [Label(category="cap_on_liability", confidence=0.8, flagged=True, start=s, end=len(text)),
+              Label(category="term", confidence=0.7, flagged=True, start=0, end=len(text))]
+    findings = [Finding(id="c", rule_id="common.liability", category="limitation_of_liability", kind="deviation",
+                        severity="medium", message=finding)] if finding else []
+    return Report(document=DocumentInfo(source="l.txt", format="txt", sha256="0" * 64, chars=len(text)),
+                  text=text, labels=labels, findings=findings)
+
+
+@pytest.mark.parametrize("sentence, value", [
+    ("Licensor shall not be liable for any indirect or consequential loss.", "None stated"),
+    ("Each party's total liability shall not exceed EUR 500,000.", "EUR 500,000"),
+    ("Each party's liability for a breach of clause 7 is unlimited.", "Unlimited"),
+])
+def test_keyterms_cap_shows_a_cap_or_says_there_is_none(sentence, value):
+    cap = key_terms(_liability_report(sentence))["cap"]
+    assert cap is not None and cap.value == value
+
+
+@pytest.mark.parametrize("unused", [None])
+def test_keyterms_term_is_a_sentence_that_states_the_term_not_a_heading(unused):
+    report = _liability_report("This Agreement continues until the last patent expires.")
+    term = key_terms(report)["term"]
+    assert term.value == "This Agreement continues until the last patent expires."
+    report = _liability_report("Licensor shall not be liable for any indirect loss.")
+    assert key_terms(report)["term"] is None
 
 
 @pytest.mark.slow

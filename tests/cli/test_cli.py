@@ -4,7 +4,7 @@ import pytest
 
 from analyzer.cli import build_parser, main
 
-COMMANDS = ["analyze", "redline", "review", "eval", "train", "playbook", "schema"]
+COMMANDS = ["analyze", "redline", "review", "eval", "train", "compare", "playbook", "schema"]
 
 
 @pytest.mark.parametrize("command", COMMANDS)
@@ -49,7 +49,7 @@ def test_cli_unknown_perspective_for_playbook_falls_back_with_warning(samples_di
     assert report["findings"], "the review still runs from the playbook's default perspective"
 
 
-@pytest.mark.parametrize("command", ["analyze", "redline", "review", "eval", "playbook validate", "schema"])
+@pytest.mark.parametrize("command", ["analyze", "redline", "review", "eval", "compare", "train", "playbook validate", "schema"])
 def test_cli_every_command_is_documented_in_readme(command):
     from support import ROOT
 

@@ -1,7 +1,7 @@
 """Import layers: no module in ``analyzer/`` imports from a stage above its own.
 
 Stages, lowest first: core < ooxml < ingest < structure < nlp < classify < review < {redline, output}
-< pipeline < batch < evaluation < training < cli < the package face (``analyzer/__init__.py`` and
+< pipeline < compare < batch < evaluation < training < cli < the package face (``analyzer/__init__.py`` and
 ``__main__.py``). A module may import from its own stage and from stages below it; redline and output
 are siblings and do not import each other. Every import counts: module level, inside functions, under
 ``TYPE_CHECKING``, relative, and ``importlib.import_module("...")`` with a literal name. Nothing in
@@ -20,7 +20,7 @@ PACKAGE = ROOT / "analyzer"
 
 ORDER: list[tuple[str, ...]] = [
     ("core",), ("ooxml",), ("ingest",), ("structure",), ("nlp",), ("classify",), ("review",),
-    ("redline", "output"), ("pipeline",), ("batch",), ("evaluation",), ("training",), ("cli",),
+    ("redline", "output"), ("pipeline",), ("compare",), ("batch",), ("evaluation",), ("training",), ("cli",),
     ("__init__", "__main__"),
 ]
 RANK = {stage: rank for rank, stages in enumerate(ORDER) for stage in stages}

@@ -21,7 +21,7 @@ BAD = {
     "ANALYZER_ENCODER": ("sometimes", "is not on or off"),
     "ANALYZER_ENCODER_PATH": ("/nonexistent/encoder", "is not an existing folder"),
     "ANALYZER_TORCH_THREADS": ("two", "is not a positive whole number"),
-    "ANALYZER_PDF_ENGINE": ("mupdf", "is not one of pdfplumber, pypdf"),
+    "ANALYZER_PDF_ENGINE": ("mupdf", "is not one of pdfium, pdfplumber, pypdf"),
     "ANALYZER_OCR": ("maybe", "is not on or off"),
     "ANALYZER_MAX_BYTES": ("lots", "is not a size in bytes"),
     "ANALYZER_MAX_PAGES": ("5M", "is not a positive whole number"),

@@ -160,7 +160,8 @@ def test_playbook_resolve_unknown_id():
 
 def test_playbook_list_for_ui():
     ids = {p["id"] for p in list_playbooks()}
-    assert ids == {"tech-license", "joint-venture", "rd-collaboration", "nda", "saas-services", "supply-manufacturing"}
+    assert ids == {"tech-license", "joint-venture", "rd-collaboration", "nda", "saas-services", "supply-manufacturing",
+                   "trademark-brand-license"}
 
 
 def _topics(pb: Playbook) -> set[str]:

@@ -1,0 +1,3 @@
+from ui.compare import render
+
+render()

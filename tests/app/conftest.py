@@ -1,0 +1,14 @@
+"""App tests: the classifier's background warm-up at app start is off unless the test is ``slow``,
+so a fast test never loads the real classifier behind its back."""
+
+from __future__ import annotations
+
+import pytest
+
+
+@pytest.fixture(autouse=True)
+def _no_background_warm_up(request, monkeypatch):
+    if request.node.get_closest_marker("slow") is None:
+        import ui.state
+
+        monkeypatch.setattr(ui.state, "warm_up", lambda: None)

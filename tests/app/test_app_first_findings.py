@@ -1,0 +1,77 @@
+"""First findings from the fast stage while the full classifier still loads, then a refined report."""
+
+from __future__ import annotations
+
+import threading
+from pathlib import Path
+
+import pytest
+from streamlit.testing.v1 import AppTest
+from stub_classifier import StubClassifier
+
+import ui.state
+
+APP = str(Path(__file__).resolve().parents[2] / "app.py")
+CONTRACT = (b"LICENCE AGREEMENT\n\n1. Grant. The Licensor grants the Licensee a licence to use the Software.\n\n"
+            b"2. Confidentiality. Each party shall keep confidential the other's information.\n\n"
+            b"3. Law. This Agreement is governed by the laws of England.\n")
+
+
+class _Fast(StubClassifier):
+    def __init__(self):
+        super().__init__()
+        self.version = "stub-fast"
+
+
+class _Full(StubClassifier):
+    def __init__(self):
+        super().__init__()
+        self.version = "stub-full"
+
+
+REAL_WARM_UP = ui.state.warm_up  # the app tests' conftest turns it off for fast tests
+
+
+@pytest.fixture
+def slow_full_classifier(monkeypatch):
+    """``classifier()`` blocks until the test releases it; ``fast_classifier()`` answers at once."""
+    release = threading.Event()
+    full = _Full()
+
+    def load():
+        release.wait(30)
+        return full
+
+    monkeypatch.setattr(ui.state, "classifier", load)
+    monkeypatch.setattr(ui.state, "fast_classifier", lambda: _Fast())
+    monkeypatch.setattr(ui.state, "WARM_GRACE_S", 0.0)
+    monkeypatch.setattr(ui.state, "warm_up", REAL_WARM_UP)
+    yield release
+    release.set()
+
+
+def _info(at) -> str:
+    return " ".join(i.value for i in at.info)
+
+
+def test_app_first_findings_come_from_the_fast_stage_then_refine(slow_full_classifier):
+    at = AppTest.from_file(APP, default_timeout=60).run()
+    at.file_uploader(key="review_upload").set_value([("deal.txt", CONTRACT, "text/plain")]).run()
+    assert not at.exception
+    assert "Refining" in _info(at)
+    reports = at.session_state["reports"]
+    assert {r.versions.get("model") for r in reports.values()} == {"stub-fast"}
+    slow_full_classifier.set()
+    assert ui.state.classifier_ready(10)
+    at.run()
+    assert not at.exception
+    assert "Refining" not in _info(at)
+    assert {r.versions.get("model") for r in at.session_state["reports"].values()} == {"stub-full"}
+
+
+def test_app_waits_for_nothing_when_the_classifier_is_loaded(monkeypatch):
+    monkeypatch.setattr(ui.state, "classifier", lambda: _Full())
+    monkeypatch.setattr(ui.state, "fast_classifier", lambda: pytest.fail("the fast stage is not needed"))
+    at = AppTest.from_file(APP, default_timeout=60).run()
+    at.file_uploader(key="review_upload").set_value([("deal.txt", CONTRACT, "text/plain")]).run()
+    assert not at.exception and "Refining" not in _info(at)
