@@ -26,11 +26,11 @@ from analyzer.classify.encoder_stage import (
 )
 from analyzer.classify.features import unit_fields
 from analyzer.classify.presence import PresenceModel, document_features, heading_matches
-from analyzer.classify.spans import bounds_of, clause_runs, clause_spans, whole_clauses
 from analyzer.classify.units import (
     date_spans,
     document_units,
     make_units,
+    merge_runs,
     title_span,
 )
 from analyzer.core.errors import ModelError
@@ -166,7 +166,7 @@ class Classifier:
                 entities: list[Entity] | None = None) -> Prediction:
         scores = self.score(text, [(s.start, s.end) for s in sentences])
         units, probs = scores.units, scores.probs
-        cand = self.candidates(text, units, probs, entities, clauses=clause_spans(clauses or []))
+        cand = self.candidates(text, units, probs, entities)
         clause_of = InnermostClause(clauses)
         labels = []
         for cat, items in cand.items():
@@ -201,14 +201,8 @@ class Classifier:
             return flagged
         return flagged + [t for t in items if MIN_CANDIDATE <= t[2] < thr][:MAX_CANDIDATES]
 
-    def candidates(self, text: str, units, probs, entities=None,
-                   clauses: list[tuple[int, int]] | None = None) -> dict[str, list[tuple[int, int, float]]]:
-        """Every (start, end, confidence) evidence candidate >= MIN_CANDIDATE, per category.
-
-        With the document's ``clauses`` ((start, end) spans), adjacent flagged units are merged
-        into one span only inside one clause, and the short clause around a flagged unit is a
-        candidate too, well below the unit (``spans.whole_clauses``)."""
-        bounds = bounds_of(clauses) if clauses else None
+    def candidates(self, text: str, units, probs, entities=None) -> dict[str, list[tuple[int, int, float]]]:
+        """Every (start, end, confidence) evidence candidate >= MIN_CANDIDATE, per category."""
         out: dict[str, list[tuple[int, int, float]]] = {}
         if not units:
             return out
@@ -219,12 +213,10 @@ class Classifier:
                 items = self._entity_candidates(cat, text, units, p, entities, located)
             else:
                 items = []
-                for s, e, pr, idx in clause_runs(units, p, self.thresholds[cat], bounds):
+                for s, e, pr, idx in merge_runs(units, p, self.thresholds[cat]):
                     items.append((s, e, pr))
                     if len(idx) > 1:  # the run's units are candidates too, just below the run
                         items += [(units[i][0], units[i][1], float(p[i]) * RUN_PART_FACTOR) for i in idx]
-                if clauses:
-                    items += whole_clauses(units, p, self.thresholds[cat], clauses)
                 items = [t for t in items if t[2] >= MIN_CANDIDATE]
             if items:
                 out[cat] = items

@@ -57,7 +57,10 @@ def document_units(text: str) -> list[tuple[int, int]]:
     ``make_units``. Training and evaluation call this so that they see the units
     users get.
     """
+    from analyzer.core.cjk import has_cjk
+    from analyzer.core.schema import Sentence
     from analyzer.ingest import parse
+    from analyzer.nlp.cjk_sentences import split_chinese
     from analyzer.nlp.sentences import sentence_spans
     from analyzer.structure.segment import segment
 
@@ -67,7 +70,10 @@ def document_units(text: str) -> list[tuple[int, int]]:
     if doc.text != text:
         raise ValueError("the TXT parser changed the text; offsets would not index it")
     breaks = sorted({c.start for c in segment(doc)})
-    return make_units(text, sentence_spans(text, breaks=breaks))
+    spans = sentence_spans(text, breaks=breaks)
+    if has_cjk(text):  # Chinese sentences are split further, as run_nlp does
+        spans = [(x.start, x.end) for x in split_chinese(text, [Sentence(start=a, end=b) for a, b in spans], lambda a, b: None)]
+    return make_units(text, spans)
 
 
 def merge_runs(units: list[tuple[int, int]], probs, threshold: float, max_gap: int = 200) -> list[tuple[int, int, float, list[int]]]:

@@ -18,7 +18,6 @@ from pathlib import Path
 import numpy as np
 
 from analyzer.classify.features import HeadingIndex
-from analyzer.classify.spans import document_clause_spans
 from analyzer.classify.units import document_units
 from analyzer.core.settings import CHECKOUT_DIR, work_dir
 from analyzer.core.taxonomy import (
@@ -55,15 +54,14 @@ def _ours(clf, contracts, with_entities: bool):
         scores = clf.score(c.text, units=document_units(c.text))
         units, probs = scores.units, scores.probs
         present, _ = clf.presence_probabilities(scores, atype.detect(clf.type_model, c.text).label)
-        spans = document_clause_spans(c.text)
-        cands = clf.candidates(c.text, units, probs, clauses=spans)
+        cands = clf.candidates(c.text, units, probs)
         for cat in CUAD_CATEGORIES:
             items = clf.select(cat, cands.get(cat, []), all_candidates=True)
             preds[(c.name, cat)] = [(c.text[s:e], p) for s, e, p in items]
         if with_entities and nlp_error is None:
             try:
                 ents = _entities(c)
-                ec = clf.candidates(c.text, units, probs, entities=ents, clauses=spans)
+                ec = clf.candidates(c.text, units, probs, entities=ents)
                 for cat in ENTITY_CATEGORIES:
                     items = clf.select(cat, ec.get(cat, []), all_candidates=True)
                     preds_ent[(c.name, cat)] = [(c.text[s:e], p) for s, e, p in items]
@@ -83,14 +81,13 @@ def _ours(clf, contracts, with_entities: bool):
 
 def _spans_and_decisions(clf, contracts):
     """Span candidates and document decisions of another artifact (the previous model), as that
-    model produced them: runs of flagged units merged across clause boundaries, and the best-unit
-    rule when the artifact has no presence model."""
+    model produced them, and the best-unit rule when the artifact has no presence model."""
     from analyzer.classify import agreement_type as atype
 
     preds, decisions = {}, []
     for c in contracts:
         scores = clf.score(c.text, units=document_units(c.text))
-        cands = clf.candidates(c.text, scores.units, scores.probs)  # runs merged as before: across clauses
+        cands = clf.candidates(c.text, scores.units, scores.probs)
         for cat in CUAD_CATEGORIES:
             items = clf.select(cat, cands.get(cat, []), all_candidates=True)
             preds[(c.name, cat)] = [(c.text[s:e], p) for s, e, p in items]

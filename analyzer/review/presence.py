@@ -299,6 +299,13 @@ class PresenceIndex:
                     and (keyword is None or keyword.search(_BOILERPLATE.sub(" ", self.text[lab.start:lab.end]))
                          or has_cjk(self.text[lab.start:lab.end])):
                 units.append(Unit(lab.start, lab.end, lab.clause_id or self.clause_at(lab.start, lab.end), "label"))
+        if not units and "label" in self.signals:
+            # the classifier's per-document decision: the category is present, at its most likely unit
+            doc = next((p for p in getattr(self.report, "presence", None) or () if p.category == category), None)
+            if doc is not None and doc.present and doc.start is not None and doc.end is not None and doc.end > doc.start \
+                    and self._operative_span(doc.start, doc.end, category) \
+                    and (keyword is None or keyword.search(_BOILERPLATE.sub(" ", self.text[doc.start:doc.end]))):
+                units.append(Unit(doc.start, doc.end, self.clause_at(doc.start, doc.end), "label"))
         if head and "heading" in self.signals:
             hpat, bpat = re.compile(head[0], _FLAGS), re.compile(head[1], _FLAGS)
             for sec in self.headings.sections_titled(hpat):

@@ -195,12 +195,12 @@ def fit_fusion(z_t, z_e, y, platt) -> np.ndarray:
 
 
 def train_encoder(train: dict, val: dict, model_dir: Path, threads: int = 2, options: dict | None = None,
-                  oof_probs: np.ndarray | None = None) -> dict:
+                  oof_probs=None) -> dict:
     """Fit stage 2 on top of the stage 1 artifact in ``model_dir`` and write it there.
 
     With fewer frozen layers than the base has, the top layers are fine-tuned on the
     candidate units (``finetune.candidate_rows``, chosen by the out-of-fold stage 1
-    probabilities ``oof_probs`` when given), resumably; a run stopped by ``max_minutes``
+    probabilities that the callable ``oof_probs`` returns, when given), resumably; a run stopped by ``max_minutes``
     returns {"paused": True} and writes nothing."""
     import torch
 
@@ -226,7 +226,7 @@ def train_encoder(train: dict, val: dict, model_dir: Path, threads: int = 2, opt
     else:
         from analyzer.core.taxonomy import CUAD_CATEGORIES
 
-        rows = finetune.candidate_rows(p_train if oof_probs is None else oof_probs, train["y"], train["doc"],
+        rows = finetune.candidate_rows(p_train if oof_probs is None else oof_probs(), train["y"], train["doc"],
                                        int(o["train_per_category"]), [cats.index(c) for c in CUAD_CATEGORIES])
         if o["max_train_units"] and len(rows) > o["max_train_units"]:
             rows = np.sort(np.random.default_rng(0).choice(rows, size=o["max_train_units"], replace=False))

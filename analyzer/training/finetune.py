@@ -146,6 +146,9 @@ def train_top_resumable(top, states, y, val_states, y_val, run_dir: Path, epochs
             torch.save(top.state_dict(), best_path)
         pos_epoch, pos_batch = pos_epoch + 1, 0
         save()
+        if max_seconds is not None and time.time() - t0 >= max_seconds and pos_epoch < epochs:
+            run.line("stopped for time; run again to resume")
+            return {"done": False, "epoch": pos_epoch, "batch": 0}
     top.load_state_dict(torch.load(best_path))
     top.eval()
     seconds = spent + time.time() - t0

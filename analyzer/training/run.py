@@ -40,12 +40,19 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
     g.add_argument("--random-negatives", type=int, default=None, help="random negative units (default 4000)")
     g.add_argument("--max-train-units", type=int, default=None,
                    help="encode at most this many training units, a seeded random subset (default: all)")
+    g.add_argument("--train-per-category", type=int, default=None,
+                   help="with --frozen below the base's layers: train units per category and contract, its best "
+                        "out-of-fold stage 1 candidates, plus every CUAD-labelled unit (default 3)")
+    g.add_argument("--max-minutes", type=float, default=None,
+                   help="with --frozen below the base's layers: stop fine-tuning at the next checkpoint after this "
+                        "long; the same command resumes (default: run to the end)")
 
 
 def train(cuad: Path, stage: str = "all", output: Path | None = None, threads: int = 2,
-          options: dict | None = None) -> str:
+          options: dict | None = None) -> str | None:
     """Train ``stage`` from the CUAD folder ``cuad`` and publish the artifact at ``output``
-    (default: the configured model folder). Returns the artifact's version."""
+    (default: the configured model folder). Returns the artifact's version, or None when
+    fine-tuning stopped for time (nothing is published; the same call resumes)."""
     from analyzer.evaluation.cuad_data import load_split
     from analyzer.training import artifact, encoder, presence, tfidf
     from analyzer.training.dataset import build_split, data_hashes
@@ -74,7 +81,20 @@ def train(cuad: Path, stage: str = "all", output: Path | None = None, threads: i
             if stage == "encoder":
                 (staged / "encoder.npz").unlink(missing_ok=True)
         if stage in ("encoder", "all"):
-            encoder.train_encoder(train_set, val_set, staged, threads=threads, options=options)
+            def oof():  # out-of-fold stage 1 probabilities of the train units, for choosing fine-tuning units
+                from analyzer.classify.tfidf_stage import UnitModel
+
+                z, _ = presence.oof_logits(train_set, HANDWRITTEN, float(options.get("C") or 16.0), data["all"], threads)
+                return UnitModel.load(staged)[0].calibrate(z)
+
+            summary = encoder.train_encoder(train_set, val_set, staged, threads=threads, options=options, oof_probs=oof)
+            if summary.get("paused"):
+                import shutil
+
+                shutil.rmtree(staged, ignore_errors=True)
+                print(f"fine-tuning stopped for time at epoch {summary['epoch'] + 1}, batch {summary['batch']} "
+                      f"({summary['run']}); run the same command again to resume")
+                return None
             log.info("stage 2 done (%.0fs)", time.time() - t0)
         if stage in ("presence", "all"):
             presence.train_presence(train_set, val_set, staged, HANDWRITTEN, data["all"], threads=threads)

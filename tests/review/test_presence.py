@@ -98,3 +98,17 @@ def test_share_transfer_label_is_not_an_assignment_clause():
     assign = "Neither party may transfer any of its rights under this Agreement without the other's consent."
     rep = report([("General", assign)], labels=[("anti_assignment", assign)])
     assert [u.source for u in PresenceIndex(rep).evidence("anti_assignment")] == ["label"]
+
+
+def test_the_document_decision_supplies_evidence_when_no_label_is_flagged():
+    from analyzer.core.schema import Presence
+
+    sentence = "Neither party may assign this Agreement without the prior written consent of the other party."
+    report = clause_report([("Miscellaneous", sentence)])
+    assert not PresenceIndex(report, signals=("label",)).evidence("anti_assignment")
+    s = report.text.index(sentence)
+    report.presence = [Presence(category="anti_assignment", present=True, confidence=0.8, start=s, end=s + len(sentence))]
+    units = PresenceIndex(report, signals=("label",)).evidence("anti_assignment")
+    assert [(u.start, u.end, u.source) for u in units] == [(s, s + len(sentence), "label")]
+    report.presence = [Presence(category="anti_assignment", present=False, confidence=0.2, start=s, end=s + len(sentence))]
+    assert not PresenceIndex(report, signals=("label",)).evidence("anti_assignment")

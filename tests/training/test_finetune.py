@@ -10,8 +10,8 @@ import pytest
 torch = pytest.importorskip("torch")
 transformers = pytest.importorskip("transformers")
 
-from analyzer.classify.encoder_stage import build_top  # noqa: E402
-from analyzer.training.finetune import candidate_rows, train_top_resumable  # noqa: E402
+from analyzer.classify.encoder_stage import build_top
+from analyzer.training.finetune import candidate_rows, train_top_resumable
 
 
 def test_finetune_candidate_rows_by_hand():

