@@ -1,6 +1,8 @@
 """Save a screenshot of the running app for the README.
 
     .venv/bin/python scripts/screenshot.py [--sample samples/tech_license.docx] [--out docs/screenshot.png]
+    .venv/bin/python scripts/screenshot.py --batch FILE... --out docs/batch.png
+    .venv/bin/python scripts/screenshot.py --compare OLD NEW --out docs/compare.png
 
 Starts `streamlit run app.py` headless on a free port, uploads the sample with
 Playwright (Debian chromium, `make system-deps`), waits for the findings and
@@ -90,6 +92,19 @@ def batch_page(page, url: str, files: list[Path]) -> None:
     wait_idle(page)
 
 
+def compare_page(page, url: str, old: Path, new: Path) -> None:
+    """Compare ``old`` with ``new`` on the "Compare drafts" page and wait for the list of changes."""
+    page.goto(f"{url}/compare")
+    page.wait_for_selector('.st-key-compare_old [data-testid="stFileUploader"]')
+    page.locator('.st-key-compare_old input[type="file"]').set_input_files(str(old))
+    page.wait_for_selector('.st-key-compare_old [data-testid="stFileChipName"]')
+    wait_idle(page)
+    page.locator('.st-key-compare_new input[type="file"]').set_input_files(str(new))
+    page.wait_for_selector('[data-testid="stMetricValue"]')
+    page.locator('[data-testid="stTab"]').filter(has_text="Changes").first.wait_for()
+    wait_idle(page)
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--sample", type=Path, default=ROOT / "samples" / "tech_license.docx")
@@ -99,6 +114,8 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--height", type=int, default=1500)
     ap.add_argument("--batch", type=Path, nargs="+", metavar="FILE",
                     help="screenshot the batch page with these files instead of the review page")
+    ap.add_argument("--compare", type=Path, nargs=2, metavar=("OLD", "NEW"),
+                    help="screenshot the compare page with these two drafts instead of the review page")
     args = ap.parse_args(argv)
     from playwright.sync_api import sync_playwright
 
@@ -114,11 +131,13 @@ def main(argv: list[str] | None = None) -> int:
             browser = pw.chromium.launch(executable_path=args.chromium, args=CHROMIUM_ARGS)
             page = browser.new_page(viewport={"width": args.width, "height": args.height})
             page.set_default_timeout(300_000)
-            for _ in range(2 if not args.batch else 0):  # the first session loads the models; the second is warm
+            for _ in range(2 if not (args.batch or args.compare) else 0):  # the first session loads the models; the second is warm
                 page.goto(url)
                 upload_and_wait(page, args.sample)
             if args.batch:
                 batch_page(page, url, args.batch)
+            if args.compare:
+                compare_page(page, url, *args.compare)
             page.wait_for_timeout(1000)
             args.out.parent.mkdir(parents=True, exist_ok=True)
             page.screenshot(path=str(args.out))

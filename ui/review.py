@@ -14,6 +14,7 @@ import streamlit as st
 from analyzer.core.errors import AnalyzerError
 from analyzer.core.schema import Report
 from analyzer.core.settings import Limits
+from analyzer.output.localized import LANGS, messages_in, render_lang
 from ui import decisions as dec
 from ui import highlight
 from ui.clause_map import render_clause_map
@@ -37,6 +38,7 @@ log = logging.getLogger(__name__)
 DOCX_MIME = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 PDF_MIME = "application/pdf"
 REDLINE_CACHE_SIZE = 8
+LANG_NAMES = {"en": "English", "zh": "中文"}
 
 
 def _upload() -> Upload | None:
@@ -197,7 +199,20 @@ def _memo_pdf(report: Report, memo: bytes) -> None:
                        mime=PDF_MIME, key="dl_pdf", icon=":material/picture_as_pdf:")
 
 
-def _downloads(upload: Upload, report: Report) -> None:
+def _language_control() -> str:
+    """The language of the finding messages and of the Markdown and HTML memos (``en`` or ``zh``)."""
+    memory = store("review_choices")
+    if "review_lang" not in st.session_state:
+        st.session_state["review_lang"] = memory.get("lang") if memory.get("lang") in LANGS else "en"
+    lang = st.selectbox("Language of findings and memos", list(LANGS), key="review_lang",
+                        format_func=LANG_NAMES.__getitem__,
+                        help="Messages, rationales and the Markdown and HTML memos in Chinese where the playbook "
+                             "has Chinese text. Suggested language stays in the contract's language here.")
+    memory["lang"] = lang
+    return lang
+
+
+def _downloads(upload: Upload, report: Report, lang: str = "en") -> None:
     from analyzer.output.memo_docx import memo_docx
     from analyzer.output.render import render
 
@@ -222,9 +237,9 @@ def _downloads(upload: Upload, report: Report) -> None:
         memo = memo_docx(report, review)
         st.download_button("DOCX memo", data=memo, file_name=f"{stem}_memo.docx", mime=DOCX_MIME, key="dl_memo_docx",
                            icon=":material/description:")
-        st.download_button("Markdown memo", data=render(report, "md", review), file_name=f"{stem}_memo.md",
+        st.download_button("Markdown memo", data=render_lang(report, "md", lang, review), file_name=f"{stem}_memo.md",
                            mime="text/markdown", key="dl_md", icon=":material/article:")
-        st.download_button("HTML memo", data=render(report, "html", review), file_name=f"{stem}_memo.html",
+        st.download_button("HTML memo", data=render_lang(report, "html", lang, review), file_name=f"{stem}_memo.html",
                            mime="text/html", key="dl_html", icon=":material/html:")
         _memo_pdf(report, memo)
     with cols[2]:
@@ -247,12 +262,13 @@ def render() -> None:
     report = run_analysis(upload, choice, perspective, overlays)
     if report is None:
         return
+    lang = _language_control()
     _summary(report)
     tab_findings, tab_map, tab_downloads = st.tabs(
         [f"Findings ({len(report.findings)})", f"Clause map ({len(report.clauses)})", "Downloads"])
     with tab_findings:
-        render_findings(report)
+        render_findings(messages_in(report, lang))
     with tab_map:
         render_clause_map(report)
     with tab_downloads:
-        _downloads(upload, report)
+        _downloads(upload, report, lang)

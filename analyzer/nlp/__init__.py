@@ -14,6 +14,7 @@ from functools import lru_cache
 from analyzer.core.cjk import has_cjk
 from analyzer.core.schema import Clause, Entity, Party, Sentence, SourceDocument
 from analyzer.nlp import components  # noqa: F401  (registers the components)
+from analyzer.nlp.cjk_parties import find_chinese_parties
 from analyzer.nlp.cjk_sentences import split_chinese
 from analyzer.nlp.components import COMPONENTS, PARTY_RECORDS, REGIONS, span_hits
 from analyzer.nlp.sentences import (
@@ -96,4 +97,24 @@ def run_nlp(doc: SourceDocument, clauses: list[Clause]) -> NlpResult:
                                        clause_id=inner(s, e), target_clause_id=target))
     for r in sdoc.user_data.get(PARTY_RECORDS, []):
         out.parties.append(Party(name=r["name"], role=r["role"], alias=r["alias"], start=r["start"], end=r["end"]))
+    if has_cjk(text):
+        _chinese_parties(text, clauses, out, inner)
     return out
+
+
+def _chinese_parties(text: str, clauses: list[Clause], out: NlpResult, inner) -> None:
+    """Parties from the Chinese party lines (甲方：…) when they name more parties than the English
+    reading found; their party entities replace the English ones."""
+    start, end = regions(text, clauses)["preamble"]
+    found = find_chinese_parties(text, start, end)
+    if len(found) <= len([p for p in out.parties if p.name]):
+        return
+    out.parties = [Party(name=p.name, role=p.role, alias=p.alias, start=p.start, end=p.end) for p in found]
+    out.entities = [e for e in out.entities if e.type not in ("party", "party_alias")]
+    for p in found:
+        out.entities.append(Entity(type="party", text=p.name, start=p.start, end=p.end, value=p.role,
+                                   clause_id=inner(p.start, p.end)))
+        if p.alias_span is not None:
+            a, b = p.alias_span
+            out.entities.append(Entity(type="party_alias", text=text[a:b], start=a, end=b, value=p.role,
+                                       clause_id=inner(a, b)))

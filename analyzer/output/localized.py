@@ -72,12 +72,25 @@ def _fixed_wording_zh(out: str) -> str:
     return out
 
 
-def render_lang(report: Report, fmt: str = "json", lang: str = "en") -> str:
-    """``render(report, fmt)`` in ``lang``: the JSON report is the same in every language; the memo
-    (md, html) shows the findings' Chinese text and the fixed wording in Chinese for ``zh``."""
+def render_lang(report: Report, fmt: str = "json", lang: str = "en", review=None) -> str:
+    """``render(report, fmt, review)`` in ``lang``: the JSON report is the same in every language; the
+    memo (md, html) shows the findings' Chinese text and the fixed wording in Chinese for ``zh``.
+    ``review`` (the reviewer's decisions) is passed to the renderer unchanged."""
     from analyzer.output.render import render
 
     if fmt == "json" or lang == "en":
         localize_report(report, lang)  # checks ``lang``
-        return render(report, fmt)
-    return _fixed_wording_zh(render(localize_report(report, lang), fmt))
+        return render(report, fmt, review)
+    return _fixed_wording_zh(render(localize_report(report, lang), fmt, review))
+
+
+def messages_in(report: Report, lang: str = "en") -> Report:
+    """A copy of ``report`` whose findings' messages and rationales speak ``lang`` where they can; the
+    suggested language stays as it is (it is written into the contract, in the contract's language)."""
+    if lang not in LANGS:
+        raise ValueError(f"unknown language {lang!r}; choose one of {', '.join(LANGS)}")
+    if lang == "en":
+        return report
+    findings = [f.model_copy(update={"message": f.message_zh or f.message, "rationale": f.rationale_zh or f.rationale})
+                for f in report.findings]
+    return report.model_copy(update={"findings": findings})

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from typing import Optional
 
+from analyzer.core.cjk import has_cjk
 from analyzer.core.schema import Finding, Report
 from analyzer.review.placeholders import fill, placeholder_values
 
@@ -39,12 +40,17 @@ _ZH_TERMS = {"licensor": ("许可方", "许可人"), "licensee": ("被许可方"
 
 def zh_values(report: Report, values: dict[str, str]) -> dict[str, str]:
     """Placeholder values for Chinese language: "this Agreement" as the contract calls itself in
-    Chinese (本合同 / 本协议), bracketed defaults in Chinese; names from the contract stay as written."""
+    Chinese (本合同 / 本协议), a party by the short name its Chinese party line defines, else by the
+    Chinese word the text uses for its role, bracketed defaults in Chinese; names from the contract
+    stay as written."""
     out = dict(values)
     text = report.text
     out["agreement"] = "本合同" if text.count("本合同") > text.count("本协议") else "本协议"
     named = set()
     for key, words in _ZH_TERMS.items():
+        if has_cjk(out.get(key, "")):
+            named.add(key)  # a Chinese party's own short name (华源, 甲方) from its party line
+            continue
         word = next((w for w in words if w in text), None)
         if word is not None and key in out:
             out[key] = word  # the Chinese text's own name for the party or the term

@@ -24,10 +24,11 @@ from analyzer.core.schema import (
 from analyzer.core.taxonomy import ALL_CATEGORIES
 from analyzer.evaluation.zh_labels import load, score
 
-# Measured with ``python -m analyzer.evaluation.zh_labels PATH``. clauses.jsonl was written together with
-# the lexicon; heldout.jsonl was written after the lexicon was frozen and never used to change it.
-# The floors sit at the measured values, so a change that loses recall fails here.
-MEASURED = {"clauses.jsonl": (1.0, 0.70), "heldout.jsonl": (0.45, 0.80)}
+# Measured with ``python -m analyzer.evaluation.zh_labels PATH``. clauses.jsonl and heldout.jsonl are
+# development data: the lexicon was written and then widened from them. heldout2.jsonl was written
+# before the lexicon was widened and never used to change it. The floors sit at the measured values
+# (recall, precision), so a change that loses recall fails here.
+MEASURED = {"clauses.jsonl": (1.0, 0.75), "heldout.jsonl": (1.0, 0.87), "heldout2.jsonl": (0.71, 0.61)}
 
 
 @pytest.mark.parametrize("name", sorted(MEASURED))
@@ -38,6 +39,25 @@ def test_cjk_labels_recall_on_the_chinese_sets(name):
     s = score(items)
     recall, precision = MEASURED[name]
     assert s.recall >= recall and s.precision >= precision, (s.recall, s.precision)
+
+
+def test_cjk_labels_precision_in_scope_ignores_categories_the_set_never_labels():
+    items = [{"categories": ["limitation_of_liability"], "text": "许可方的累计赔偿责任不超过已支付的许可费总额。"},
+             {"categories": ["governing_law"], "text": "本合同适用中华人民共和国法律。"}]
+    s = score(items)
+    assert s.recall == 1.0 and s.out_of_scope == s.false_positives > 0  # cap_on_liability, royalties_payment
+    assert s.precision < 1.0 and s.precision_in_scope == 1.0
+
+
+@pytest.mark.parametrize("sentence,cat,present", [
+    ("许可人向被许可人授予一项非独占的、不可转让的软件使用许可。", "exclusivity", False),
+    ("未经许可方事先书面同意，被许可方不得向任何第三方授予分许可。", "license_grant", False),
+    ("合营公司的经营范围为储能电池系统的研发、生产和销售。", "territory", False),
+    ("被许可方不得将其在本合同下的任何权益转移给第三人。", "anti_assignment", True),
+    ("一方对另一方的附带损失和后果性损失概不负责。", "limitation_of_liability", True),
+])
+def test_cjk_labels_paraphrases_and_negations(sentence, cat, present):
+    assert (cat in sentence_categories(sentence)) is present
 
 
 def test_cjk_labels_lexicon_names_only_taxonomy_categories():
