@@ -75,7 +75,7 @@ FALLBACK_PLAYBOOK = "tech-license"
 TRADEMARK_PLAYBOOK = "trademark-brand-license"
 
 # Conditions a rule may be limited to (``applies_if``), evaluated on the report.
-RULE_CONDITIONS = ("grants_licence", "joint_committee")
+RULE_CONDITIONS = ("grants_licence", "grants_patent_licence", "joint_committee")
 _GRANT_WORDING = re.compile(r"(?:hereby\s+grants?|grants?\s+to|is\s+(?:hereby\s+)?granted)\b[^.;]{0,200}?\blicen[cs]e",
                             re.IGNORECASE)
 
@@ -214,9 +214,10 @@ class Rule(_Strict):
     preferred: Template = None
     fallback: Template = None
     insert_after: list[Category] = Field(default_factory=list, description="insert missing language after a clause of these categories")
-    applies_if: Optional[Literal["grants_licence", "joint_committee"]] = Field(
+    applies_if: Optional[Literal["grants_licence", "grants_patent_licence", "joint_committee"]] = Field(
         None, description="run the rule only on a contract that meets this condition (grants_licence: the "
-                          "contract grants a licence, by a licence-grant label or grant wording; joint_committee: "
+                          "contract grants a licence, by a licence-grant label or grant wording; grants_patent_licence: "
+                          "it grants a licence and speaks of patents; joint_committee: "
                           "the contract sets up a joint committee or team of both parties)")
     report_missing: bool = Field(
         True, description="report the rule as missing when no clause of its categories is found (false for rules that "
@@ -656,11 +657,12 @@ def _cached_load(path: str, _mtime: int) -> Playbook:
 
 
 def _find_by_id(pid: str, directory: Optional[Path] = None) -> Optional[Path]:
-    for p in sorted(Path(directory or library_dir()).glob("*.yaml")):
-        if p.name.startswith("_"):
-            continue
-        if p.stem == pid:
-            return p
+    """The playbook file named after ``pid``, else the first whose ``id`` is ``pid`` (read only then)."""
+    files = [p for p in sorted(Path(directory or library_dir()).glob("*.yaml")) if not p.name.startswith("_")]
+    named = next((p for p in files if p.stem == pid), None)
+    if named is not None:
+        return named
+    for p in files:
         try:
             data = _parse_yaml(_read_bytes(p))
         except _FileProblem:
@@ -702,6 +704,9 @@ _COMMITTEE = re.compile(r"\b(?i:joint|steering|development|management|research|p
                         r"(?:\w+\s+)?(?i:committee|team)\b|\b(?:JSC|JDC|JRC|JMC|JPT)\b")
 
 
+_PATENT = re.compile(r"\bpatent(?:s|ed|able)?\b|\butility models?\b|专利", re.I)
+
+
 def has_joint_committee(report) -> bool:
     """Whether the contract sets up a body of both parties that decides together (a joint steering,
     development or management committee or team)."""
@@ -710,7 +715,9 @@ def has_joint_committee(report) -> bool:
 
 def applicable(pb: Playbook, report) -> tuple[Playbook, list[str]]:
     """``pb`` without the rules whose ``applies_if`` the report does not meet, and the ids dropped."""
-    conditions = {"grants_licence": lambda: grants_licence(report), "joint_committee": lambda: has_joint_committee(report)}
+    conditions = {"grants_licence": lambda: grants_licence(report),
+                  "grants_patent_licence": lambda: grants_licence(report) and _PATENT.search(getattr(report, "text", "") or "") is not None,
+                  "joint_committee": lambda: has_joint_committee(report)}
     cache: dict[str, bool] = {}
 
     def holds(cond: Optional[str]) -> bool:

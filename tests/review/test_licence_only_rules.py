@@ -38,7 +38,7 @@ def test_a_licence_keeps_the_licence_rules():
 def test_a_licence_grant_label_counts_as_a_grant():
     report = _report(SERVICES, agreement_type=AgreementType(label="services", confidence=0.6, grants_licence=False),
                      labels=[Label(category="license_grant", confidence=0.9, flagged=True, start=0, end=10)])
-    assert applicable(resolve_playbook("tech-license"), report)[1] == []
+    assert applicable(resolve_playbook("tech-license"), report)[1] == ["lic.patent-prosecution"]  # no patents named
 
 
 def test_the_new_playbooks_load_with_customer_side_rules():
@@ -49,3 +49,12 @@ def test_the_new_playbooks_load_with_customer_side_rules():
         assert pb.default_perspective == "neutral"
         assert not {r.category for r in pb.rules} & {"sublicensing", "technology_transfer_know_how"}
         assert "patent_prosecution_maintenance" not in {r.category for r in pb.rules}
+
+
+def test_patent_rules_run_only_on_a_licence_that_speaks_of_patents():
+    software = _report("SOFTWARE LICENSE AGREEMENT\n\nProvider hereby grants Customer a non-exclusive licence to install "
+                       "and use the Software.\n")
+    _, skipped = applicable(resolve_playbook("tech-license"), software)
+    assert skipped == ["lic.patent-prosecution"]
+    _, skipped = applicable(resolve_playbook("tech-license"), _report(LICENCE))
+    assert "lic.patent-prosecution" not in skipped
