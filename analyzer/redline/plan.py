@@ -13,6 +13,10 @@ Nothing is dropped without a reason:
   severe, else the first in the text. Each other one is reported as not
   applied, naming the edit it overlaps; ``Plan.conflicts`` lists every group
   so that a user interface can offer the choice.
+- **Comments only.** A finding with no suggested language (for example a term that
+  protects the other side, which is never rewritten against the client) gets a
+  comment on its evidence and no change to the text; where that evidence is
+  also edited, the finding joins the edit's comment.
 - **Not applicable.** A suggestion with no text to insert, with no place in
   the text, or whose span would delete a clause heading is reported with that
   reason. The writer adds the changes it could not anchor in the document.
@@ -30,7 +34,8 @@ from analyzer.structure.headings import body_start
 
 @dataclass
 class Change:
-    """One tracked change: ``finding`` is the main finding; ``merged`` the others it also answers."""
+    """One tracked change (or, for ``action == "comment"``, a comment on unchanged text): ``finding`` is
+    the main finding; ``merged`` the others it also answers."""
 
     finding: Finding
     action: str
@@ -115,9 +120,15 @@ def plan_changes(report: Report, accepted: Optional[Iterable[str]] = None,
     plan = Plan()
     inserts: list[Change] = []
     spans: list[Change] = []
+    notes: list[Change] = []
     for f in report.findings:
         s = f.suggestion
-        if s is None or (accepted is not None and f.id not in accepted):
+        if accepted is not None and f.id not in accepted:
+            continue
+        if s is None:
+            ev = next((e for e in f.evidence if 0 <= e.start < e.end <= len(report.text)), None)
+            if ev is not None:
+                notes.append(Change(f, "comment", "", ev.start, ev.end))
             continue
         text = (texts or {}).get(f.id, s.text) or ""
         if s.action == "insert":
@@ -143,7 +154,21 @@ def plan_changes(report: Report, accepted: Optional[Iterable[str]] = None,
         spans.append(Change(f, s.action, text if s.action == "replace" else "", *span))
     index = ClauseIndex(report.clauses)
     plan.changes = _merge_inserts(report, index, inserts, plan) + _resolve_spans(report, index, spans, prefer, plan)
+    plan.changes += _comments(plan.changes, notes)
     return plan
+
+
+def _comments(changes: list[Change], notes: list[Change]) -> list[Change]:
+    """Comment-only changes for ``notes``; a note on text that an edit (or an earlier note) already
+    covers joins that change's comment instead."""
+    out: list[Change] = []
+    for n in sorted(notes, key=lambda c: (c.start, c.end)):
+        host = next((c for c in (*changes, *out) if c.action != "insert" and c.start < n.end and n.start < c.end), None)
+        if host is not None:
+            host.merged.append(n.finding)
+        else:
+            out.append(n)
+    return out
 
 
 def _rank(c: Change, prefer: set[str]) -> tuple:

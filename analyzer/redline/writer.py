@@ -79,7 +79,8 @@ class RedlineResult:
     """The redlined DOCX and what became of each accepted suggestion.
 
     ``applied``: tracked changes written (a merged change counts once);
-    ``suggestions``: accepted suggestions those changes carry; ``merged``: groups
+    ``suggestions``: accepted suggestions those changes carry; ``comments``: comments
+    on unchanged text for findings without suggested language; ``merged``: groups
     of finding ids made as one change; ``conflicts``: overlapping edits of which
     one was applied; ``not_applied``: every accepted suggestion left out, with why.
     """
@@ -87,6 +88,7 @@ class RedlineResult:
     data: bytes
     applied: int
     suggestions: int
+    comments: int = 0
     merged: list[tuple[str, ...]] = field(default_factory=list)
     conflicts: list[Conflict] = field(default_factory=list)
     not_applied: list[NotApplied] = field(default_factory=list)
@@ -138,12 +140,13 @@ def build_redline(source: Union[Path, str, bytes], report: Report, *, accepted: 
     stamp = date or datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
     ids = _Ids(max_revision_id(pkg.document, pkg.comments))
     done = _apply(pkg, tm, report, plan, ids, stamp)
-    if done:
+    if any(c.action != "comment" for c in done):
         ensure_track_revisions(pkg)
     out = pkg.to_bytes()
     verify_docx(out, output_name or f"redline of {name}")
-    return RedlineResult(out, len(done), sum(len(c.findings) for c in done), plan.merged, plan.conflicts,
-                         plan.not_applied)
+    tracked = [c for c in done if c.action != "comment"]
+    return RedlineResult(out, len(tracked), sum(len(c.findings) for c in tracked if c.finding.suggestion is not None),
+                         len(done) - len(tracked), plan.merged, plan.conflicts, plan.not_applied)
 
 
 def write_redline(source: Union[Path, str], report: Report, output: Union[Path, str], **kw) -> int:
@@ -226,6 +229,16 @@ def _apply_span(ctx: _Ctx, tm: TextMap, c: Change) -> int:
     segs = tm.overlapping(c.start, c.end)
     if not segs:
         return 0  # only list labels or separators: nothing Word stores as text
+    if c.action == "comment":  # a comment on the text, which stays as it is
+        runs = []
+        for seg in reversed(segs):  # from the end, as for an edit
+            if seg.el.tag == W + "t" and seg.exact:
+                a, b = max(c.start, seg.start) - seg.start, min(c.end, seg.end) - seg.start
+            else:
+                a, b = 0, len(seg.el.text or "")
+            runs.append(isolate(seg.el, a, b))
+        ctx.comment(c.findings, runs[-1], runs[0])
+        return 1
     deleted: list[etree._Element] = []
     rpr, most = None, -1
     for seg in reversed(segs):

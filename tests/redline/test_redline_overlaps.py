@@ -119,3 +119,36 @@ def test_not_applied_suggestions_say_why(licence):
     reasons = {m.finding_id: m.reason for m in result.not_applied}
     assert reasons["unknown"] == "the clause it should follow is not in this document"
     assert result.applied == 0
+
+
+def _note(fid, start, end) -> Finding:
+    return Finding(id=fid, rule_id=f"rule.{fid}", category="license_grant", kind="deviation", severity="medium",
+                   message=f"message {fid}", evidence=[Span(start=start, end=end)], suggestion=None)
+
+
+def test_a_finding_without_language_gets_a_comment_and_leaves_the_text(licence):
+    from analyzer.core.settings import Limits
+    from analyzer.ooxml.revisions import reject_revisions
+
+    path, report = licence
+    s, e = _span(report.text, "an exclusive, worldwide, perpetual")
+    report.findings = [_note("n", s, e)]
+    result = build_redline(path, report)
+    assert (result.applied, result.suggestions, result.comments) == (0, 0, 1)
+    comments = ["".join(t.text or "" for t in c.iter(W + "t")) for c in _xml(result.data, "word/comments.xml").iter(W + "comment")]
+    assert any("message n" in c for c in comments)
+    assert _ours(result.data, "ins") == [] and _ours(result.data, "del") == []
+    ours_rejected = reject_revisions(result.data, "r.docx", Limits.from_env(), authors=[AUTHOR])
+    assert parse(ours_rejected, filename="r.docx").text == report.text
+    anchored = _xml(result.data, "word/document.xml")
+    assert len(list(anchored.iter(W + "commentRangeStart"))) >= 1
+
+
+def test_a_comment_on_edited_text_joins_the_edits_comment(licence):
+    path, report = licence
+    s, e = _span(report.text, "an exclusive, worldwide, perpetual")
+    report.findings = [_finding("x", "replace", start=s, end=e, text="a non-exclusive"), _note("n", s + 3, e)]
+    plan = plan_changes(report)
+    assert [(c.action, [f.id for f in c.findings]) for c in plan.changes] == [("replace", ["x", "n"])]
+    result = build_redline(path, report)
+    assert (result.applied, result.comments) == (1, 0)
