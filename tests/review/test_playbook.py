@@ -214,3 +214,18 @@ def test_playbook_rationales_cite_law():
     for cite in ["316/2014", "Art. 5(1)(a)", "Art. 5(1)(b)", "Lear v. Adkins", "Brulotte v. Thys", "New York Convention",
                  "GDPR Art. 28", "2021/821", "Export Administration Regulations"]:
         assert cite in text, cite
+
+
+@pytest.mark.parametrize("pid", ["tech-license", "joint-venture", "rd-collaboration", "nda", "saas-services",
+                                 "supply-manufacturing", "trademark-brand-license"])
+def test_no_two_rules_report_the_same_category_missing(pid):
+    from analyzer.review.playbook import resolve_playbook
+
+    pb = resolve_playbook(pid)
+    for perspective in pb.perspectives:
+        seen: dict[str, str] = {}
+        for rule in pb.rules_for(perspective):
+            if rule.requirement == "must_not_have" or not rule.report_missing or rule.applies_if:
+                continue
+            assert rule.category not in seen, f"{pid}/{perspective}: {seen.get(rule.category)} and {rule.id}"
+            seen[rule.category] = rule.id
