@@ -243,7 +243,8 @@ class Suggestion(_Model):
     action: Literal["insert", "replace", "delete"]
     text: str = ""
     after_clause_id: Optional[str] = None
-    start: Optional[int] = None
+    start: Optional[int] = Field(None, description="replace/delete: the text to change; insert without "
+                                 "after_clause_id: the offset the new text goes before")
     end: Optional[int] = None
     fallback_text: Optional[str] = None
     text_zh: Optional[str] = Field(None, description="the language in Chinese, where the playbook gives it")

@@ -133,7 +133,9 @@ def plan_changes(report: Report, accepted: Optional[Iterable[str]] = None,
         text = (texts or {}).get(f.id, s.text) or ""
         if s.action == "insert":
             if text.strip():
-                inserts.append(Change(f, "insert", text, after_clause_id=s.after_clause_id))
+                # an insert without a clause to follow may name the offset it goes before
+                before = s.start if s.after_clause_id is None and s.start is not None else None
+                inserts.append(Change(f, "insert", text, start=before, after_clause_id=s.after_clause_id))
             else:
                 plan.not_applied.append(NotApplied(f.id, f.category, "there is no text to insert"))
             continue

@@ -265,6 +265,10 @@ def _apply_insert(ctx: _Ctx, tm: TextMap, report: Report, clauses: ClauseIndex, 
                   after_anchor: dict[int, etree._Element]) -> int:
     paras = [p.strip() for p in c.text.split("\n") if p.strip()]
     anchor, before = _insert_anchor(tm, report, clauses, c.after_clause_id, ctx.pkg.body)
+    if c.after_clause_id is None and c.start is not None:  # before the paragraph at that offset
+        ps = tm.paragraph_at(c.start)
+        if ps is not None:
+            anchor, before = None, _body_child(ps.p, ctx.pkg.body)
     if c.after_clause_id and anchor is None and before is None:
         return 0  # unknown clause: do not guess a place
     template = anchor if anchor is not None and anchor.tag == W + "p" else None

@@ -41,6 +41,7 @@ from analyzer.core.headings import is_run_in_heading
 from analyzer.core.schema import Finding, Report, Span, Suggestion, make_id
 from analyzer.core.span_index import Covered, SpanIndex
 from analyzer.review.attributes import Attributes, document_context, extract_attributes
+from analyzer.review.cover_page import onto_cover_page
 from analyzer.review.jurisdiction import forum_defaults
 from analyzer.review.placeholders import fill, placeholder_values
 from analyzer.review.playbook import Check, Playbook, Rule
@@ -463,5 +464,5 @@ def compare(report: Report, playbook: Playbook, perspective: Optional[str] = Non
     if perspective not in playbook.perspectives:
         raise PlaybookError(playbook.id, [f"[perspective] '{perspective}' is not a perspective of this playbook "
                                           f"({', '.join(playbook.perspectives)})"])
-    return _Comparer(report, playbook, perspective, signals).run()
+    return onto_cover_page(report, _Comparer(report, playbook, perspective, signals).run())
 
