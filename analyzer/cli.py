@@ -76,6 +76,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--all-candidates", action="store_true", help="also list labels below the operating threshold (down to confidence 0.01)")
     p.add_argument("--lang", choices=["en", "zh"], default="en", help="language of the memo (md, html): en or zh (default en)")
     _add_overlay_arg(p)
+    p.add_argument("--progress", action="store_true",
+                   help="show each stage (parse, segment, extract, classify, compare) and its time on stderr "
+                        "(the default when stderr is a terminal)")
     p.set_defaults(func=cmd_analyze)
 
     p = sub.add_parser("redline", help="write a DOCX with the suggestions as tracked changes and comments")
@@ -151,11 +154,37 @@ def cmd_analyze(args) -> int:
     from analyzer.output.localized import render_lang
     from analyzer.pipeline import analyze
 
+    progress = StageProgress(args.file) if args.progress or sys.stderr.isatty() else None
     report = analyze(args.file, playbook=args.playbook, perspective=args.perspective, all_candidates=args.all_candidates,
-                     overlays=args.overlays)
+                     overlays=args.overlays, progress=progress)
+    if progress is not None:
+        progress.done(report)
     _warn_issues(args.file, report)
     _write(render_lang(report, args.format, args.lang), args.output)
     return 0
+
+
+class StageProgress:
+    """``analyze``'s progress callback for the terminal: one stderr line per stage as it starts,
+    then one with the time each stage took."""
+
+    def __init__(self, path: Path):
+        import time
+
+        self.clock, self.name = time.perf_counter, escape_name(path)
+        self.t0 = self.clock()
+        self.marks: list[tuple[str, float]] = []
+
+    def __call__(self, stage: str) -> None:
+        self.marks.append((stage, self.clock()))
+        print(f"{self.name}: {stage}…", file=sys.stderr, flush=True)
+
+    def done(self, report) -> None:
+        end = self.clock()
+        spans = [(name, nxt - t) for (name, t), (_, nxt) in zip(self.marks, self.marks[1:] + [("", end)])]
+        pages = f", {report.document.pages} page(s)" if report.document.pages else ""
+        print(f"{self.name}: done in {end - self.t0:.1f} s{pages} (" + ", ".join(f"{n} {s:.2f} s" for n, s in spans)
+              + f"); {len(report.findings)} finding(s)", file=sys.stderr, flush=True)
 
 
 def _warn_issues(path: Path, report) -> None:
@@ -173,7 +202,8 @@ def cmd_redline(args) -> int:
     result = write_redline_result(args.file, report, args.output)
     suggested = sum(1 for f in report.findings if f.suggestion is not None)
     print(f"{escape_name(args.output)}: {result.applied} tracked change(s) from {len(report.findings)} finding(s) "
-          f"({suggested} with a suggestion, {result.suggestions} applied)", file=sys.stderr)
+          f"({suggested} with a suggestion, {result.suggestions} applied; {result.comments} comment(s) "
+          f"on findings without suggested language)", file=sys.stderr)
     category = {f.id: f.category for f in report.findings}
     for ids in result.merged:
         cats = ", ".join(sorted({category.get(i, "?") for i in ids}))

@@ -3,15 +3,18 @@
     .venv/bin/python benchmarks/bench_pipeline.py [--n 30] [--review-docs 8] [--lengths 10,50,200]
                                                   [--engines pdfplumber,pdfium] [--out DIR]
                                                   [--shared DIR] [--skip-review] [--skip-lengths]
+                                                  [--skip-stages] [--pools fork,forkserver]
 
 Prints Markdown tables:
 1. per-stage time per page (parse, segment, extract, classify, compare) over ``--n`` CUAD
    PDFs spread evenly over the sorted list, timed through ``analyze(progress=...)``; in the
    same run and process, pdfplumber's bare ``extract_text`` of the same files (the floor)
    and the median of pipeline / floor per document;
-2. ``review`` throughput (documents per minute) with 1 and 2 local workers over
-   ``--review-docs`` CUAD PDFs, including worker start-up, and the peak RSS/PSS of a
-   worker (sampled with psutil);
+2. ``review`` throughput (documents per minute, pages per second) with 1 and 2 local
+   workers over ``--review-docs`` CUAD PDFs, in a fresh process as the CLI runs it,
+   including worker start-up, with the peak RSS/PSS/USS of a worker and of the main process
+   (sampled with psutil); ``--pools fork,forkserver`` compares workers forked from the
+   loaded parent with workers that load their own models;
 3. time per page as documents grow: synthetic PDFs of 10, 50 and 200 pages made by
    concatenating CUAD pages with pypdf.
 Each part runs in its own process so models load the same way each time and peak RSS
@@ -110,16 +113,16 @@ def part_stages(files: list[Path]) -> dict:
     return {"warm": warm, "docs": docs, "peak_rss_mb": _peak_rss_mb()}
 
 
-class ChildMemory:
-    """Samples the RSS (and PSS) of every descendant process: the peak per process.
+class TreeMemory:
+    """Samples the memory of a process and its descendants: the peak RSS, PSS and USS per process.
 
-    Workers fork from the multiprocessing fork server, so they are grandchildren and
-    ``RUSAGE_CHILDREN`` does not see them; psutil does."""
+    USS (memory no other process shares) is what one more worker costs; RSS also counts the
+    pages a worker shares with the process it forked from."""
 
-    def __init__(self, interval: float = 0.25):
+    def __init__(self, root_pid: int, interval: float = 0.25):
         import threading
 
-        self.interval, self.peak, self.kind = interval, {}, {}
+        self.root, self.interval, self.peak, self.kind, self.total_pss = root_pid, interval, {}, {}, 0
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._run, daemon=True)
 
@@ -128,29 +131,35 @@ class ChildMemory:
             import psutil
         except ImportError:  # the memory columns then read n/a
             return
-
-        me = psutil.Process()
+        try:
+            root = psutil.Process(self.root)
+        except psutil.Error:
+            return
         while not self._stop.is_set():
-            for child in me.children(recursive=True):
+            total = 0
+            try:
+                procs = [root] + root.children(recursive=True)
+            except psutil.Error:
+                break
+            for proc in procs:
                 try:
-                    cmd = " ".join(child.cmdline())
-                    try:
-                        mem = child.memory_full_info()
-                        rss, pss = mem.rss, getattr(mem, "pss", 0)
-                    except psutil.AccessDenied:
-                        rss, pss = child.memory_info().rss, 0
+                    cmd = " ".join(proc.cmdline())
+                    mem = proc.memory_full_info()
                 except psutil.Error:
                     continue
-                old = self.peak.get(child.pid, (0, 0))
-                self.peak[child.pid] = (max(old[0], rss), max(old[1], pss))
+                vals = (mem.rss, getattr(mem, "pss", 0), getattr(mem, "uss", 0))
+                old = self.peak.get(proc.pid, (0, 0, 0))
+                self.peak[proc.pid] = tuple(max(x, y) for x, y in zip(old, vals))
+                total += vals[1]
                 try:
-                    direct = child.ppid() == me.pid
+                    direct = proc.ppid() == self.root
                 except psutil.Error:
                     continue
-                # forkserver workers are the fork server's children; spawn workers run spawn_main
-                self.kind[child.pid] = ("worker" if not direct or "spawn_main" in cmd else
-                                        "forkserver" if "forkserver" in cmd else
-                                        "tracker" if "resource_tracker" in cmd else "other")
+                # the fork server's own children (its forks) are workers, and so are the root's other children
+                self.kind[proc.pid] = ("main" if proc.pid == self.root else
+                                       "forkserver" if direct and "multiprocessing.forkserver" in cmd else
+                                       "tracker" if direct and "resource_tracker" in cmd else "worker")
+            self.total_pss = max(self.total_pss, total)
             self._stop.wait(self.interval)
 
     def __enter__(self):
@@ -161,27 +170,46 @@ class ChildMemory:
         self._stop.set()
         self._thread.join()
 
-    def peak_mb(self, kind: str = "worker") -> tuple[float, float]:
+    def peak_mb(self, kind: str = "worker") -> tuple[float, float, float]:
+        """The highest RSS, PSS and USS (MB) of any process of ``kind``."""
         vals = [v for pid, v in self.peak.items() if self.kind.get(pid) == kind]
-        return (max((v[0] for v in vals), default=0) / 2**20, max((v[1] for v in vals), default=0) / 2**20)
+        return tuple(max((v[i] for v in vals), default=0) / 2**20 for i in range(3))
 
 
-def part_review(files: list[Path], workers: int) -> dict:
-    from analyzer.batch.folder_review import review
+_REVIEW = """
+import json, sys, time
+from pathlib import Path
+import analyzer.batch.local_pool as pool
+if sys.argv[4] == "forkserver":  # the workers load their own models (no fork from a loaded parent)
+    pool._can_fork = lambda *a, **k: False
+from analyzer.batch.folder_review import review
+t = time.perf_counter()
+s = review(Path(sys.argv[1]), Path(sys.argv[2]), workers=int(sys.argv[3]), progress=False, timeout=1800)
+print(json.dumps({"seconds": time.perf_counter() - t, "done": len(s.done), "failed": len(s.failed), "pages": s.pages}))
+"""
+
+
+def part_review(files: list[Path], workers: int, pool: str = "fork") -> dict:
+    """``review`` of ``files`` (copied into a folder) in a fresh process, as the CLI runs it; ``pool``
+    "forkserver" makes the workers load their own models instead of forking from a loaded parent."""
+    import shutil
 
     with tempfile.TemporaryDirectory(prefix="bench-review-") as tmp:
         src = Path(tmp) / "in"
         src.mkdir()
         for p in files:
-            (src / p.name).symlink_to(p)
-        t = time.perf_counter()
-        with ChildMemory() as mem:
-            summary = review(src, Path(tmp) / "out", workers=workers, progress=False, timeout=1800)
-        seconds = time.perf_counter() - t
-    rss, pss = mem.peak_mb("worker")
-    return {"workers": workers, "seconds": seconds, "done": len(summary.done), "failed": len(summary.failed),
-            "pages": summary.pages, "worker_peak_rss_mb": rss, "worker_peak_pss_mb": pss,
-            "forkserver_rss_mb": mem.peak_mb("forkserver")[0], "parent_peak_rss_mb": _peak_rss_mb()}
+            shutil.copyfile(p, src / p.name)
+        proc = subprocess.Popen([sys.executable, "-c", _REVIEW, str(src), str(Path(tmp) / "out"), str(workers), pool],
+                                cwd=ROOT, stdout=subprocess.PIPE, text=True)
+        with TreeMemory(proc.pid) as mem:
+            out, _ = proc.communicate()
+        if proc.returncode:
+            raise RuntimeError(f"review exited with {proc.returncode}")
+    res = json.loads(out.strip().splitlines()[-1])
+    rss, pss, uss = mem.peak_mb("worker")
+    return {"workers": workers, "pool": pool, **res, "worker_peak_rss_mb": rss, "worker_peak_pss_mb": pss,
+            "worker_peak_uss_mb": uss, "forkserver_rss_mb": mem.peak_mb("forkserver")[0],
+            "parent_peak_rss_mb": mem.peak_mb("main")[0], "total_pss_mb": mem.total_pss / 2**20}
 
 
 def build_long_pdf(files: list[Path], pages: int, out: Path) -> Path:
@@ -281,16 +309,18 @@ def render_stages(res: dict) -> list[str]:
 
 
 def render_review(results: list[dict]) -> list[str]:
-    lines = ["### `review` throughput (local workers, start-up included)", "",
-             "| workers | documents | pages | failed | seconds | documents/min | pages/s | peak RSS per worker | peak PSS per worker |",
-             "|---:|---:|---:|---:|---:|---:|---:|---:|---:|"]
+    lines = ["### `review` throughput and memory (local workers, fresh process, start-up included)", "",
+             "Workers \"fork\": forked from the process that loaded the models (shared copy-on-write); "
+             "\"forkserver\": each worker loads its own models.", "",
+             "| workers | start | documents | pages | failed | seconds | documents/min | pages/s | "
+             "peak RSS per worker | peak PSS per worker | peak USS per worker | main process RSS | peak PSS of all |",
+             "|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"]
     for r in results:
         docs = r["done"] + r["failed"]
-        lines.append(f"| {r['workers']} | {docs} | {r['pages']} | {r['failed']} | {r['seconds']:.1f} | "
+        lines.append(f"| {r['workers']} | {r.get('pool', 'fork')} | {docs} | {r['pages']} | {r['failed']} | {r['seconds']:.1f} | "
                      f"{60 * docs / r['seconds']:.1f} | {r['pages'] / r['seconds']:.2f} | {_mb(r['worker_peak_rss_mb'])} | "
-                     f"{_mb(r['worker_peak_pss_mb'])} |")
-    lines += ["", f"Fork server (imports shared copy-on-write with the workers): {_mb(results[-1]['forkserver_rss_mb'])} RSS; "
-                  f"main process: {results[-1]['parent_peak_rss_mb']:,.0f} MB."]
+                     f"{_mb(r['worker_peak_pss_mb'])} | {_mb(r.get('worker_peak_uss_mb', 0))} | "
+                     f"{_mb(r['parent_peak_rss_mb'])} | {_mb(r.get('total_pss_mb', 0))} |")
     return lines
 
 
@@ -315,15 +345,18 @@ def main(argv=None) -> int:
     ap.add_argument("--out", type=Path, default=ROOT / "benchmarks" / "out")
     ap.add_argument("--skip-review", action="store_true")
     ap.add_argument("--skip-lengths", action="store_true")
+    ap.add_argument("--skip-stages", action="store_true")
     ap.add_argument("--child", help=argparse.SUPPRESS)
     ap.add_argument("--workers", type=int, default=1, help=argparse.SUPPRESS)
+    ap.add_argument("--pools", default="fork", help="review worker start-ups to compare: fork,forkserver (default fork)")
+    ap.add_argument("--pool", default="fork", help=argparse.SUPPRESS)
     args = ap.parse_args(argv)
     lengths = [int(x) for x in args.lengths.split(",") if x]
     if args.child:
         if args.child == "stages":
             res = part_stages(cuad_pdfs(args.shared, args.n))
         elif args.child == "review":
-            res = part_review(cuad_pdfs(args.shared, args.review_docs), args.workers)
+            res = part_review(cuad_pdfs(args.shared, args.review_docs), args.workers, args.pool)
         else:
             res = part_lengths(cuad_pdfs(args.shared, 394), lengths)
         print(json.dumps(res))
@@ -341,13 +374,14 @@ def main(argv=None) -> int:
     emit([f"## Pipeline benchmark ({os.cpu_count()} CPUs, Python {sys.version.split()[0]}, load average at start {load})"])
     engines = [e for e in args.engines.split(",") if e] or [None]
     by_engine = {}
-    for engine in engines:
+    for engine in engines if not args.skip_stages else []:
         by_engine[engine or "configured"] = res = _child("stages", args, engine)
         emit(([f"PDF engine: **{engine}**", ""] if engine else []) + render_stages(res))
     if len(by_engine) > 1:
         emit(render_engines(by_engine))
     if not args.skip_review:
-        emit(render_review([_child("review", args, engines[-1], workers=w) for w in (1, 2)]))
+        emit(render_review([_child("review", args, engines[-1], workers=w, pool=pool)
+                            for pool in args.pools.split(",") if pool for w in (1, 2)]))
     if not args.skip_lengths:
         emit(render_lengths(_child("lengths", args, engines[-1])))
     args.out.mkdir(parents=True, exist_ok=True)

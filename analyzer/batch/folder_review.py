@@ -340,12 +340,13 @@ def review(in_dir: Path, out_dir: Path, *, workers: int = 1, scheduler: Optional
     try:
         with _Sigterm():
             tasks = _plan(in_dir, out_dir, todo, params, playbook, perspective, redline, summary, rows, overlays)
+            # local workers start before the progress bar's thread does, so that they can be forked
+            results = _run(tasks, workers=workers, scheduler=scheduler, timeout=timeout,
+                           ship_bytes=ship_bytes, analyze_target=analyze_target)
             bar = _progress(progress, len(tasks))
             if bar is not None:
                 bar.start()
                 bar_id = bar.add_task("reviewing", total=len(tasks), rate="–")
-            results = _run(tasks, workers=workers, scheduler=scheduler, timeout=timeout,
-                           ship_bytes=ship_bytes, analyze_target=analyze_target)
             for task, result in results:
                 _record(task, result, params, out_dir, journal_path, summary, rows)
                 if bar is not None:

@@ -168,45 +168,69 @@ def _names_licensor(fragment: str, ctx) -> bool:
     return any(role == "licensor" and re.search(r"\b" + re.escape(name) + r"\b", f) for name, role in roles.items())
 
 
+# Words without which a test cannot match: a test runs only when the text holds one of its
+# words, so that most sentences skip most patterns. Lower-case words are looked for in the
+# lower-cased text, with the two characters that IGNORECASE matches to an ASCII letter but
+# ``str.lower`` keeps ("ı", "ſ") folded first; upper-case words (for the case-sensitive
+# patterns) are looked for in the text as written.
+_FOLD = {0x131: "i", 0x17F: "s"}
+_NOT = ("shall not", "will not", "may not")
+_TESTS: list[tuple[str, tuple[str, ...], object]] = [
+    ("prc_export_control", ("export control", "import and export", "catalogue of technologies", "mofcom",
+                            "ministry of commerce"), lambda t, low, w: _PRC_EXPORT.search(low)),
+    ("foreign_sanctions", ("export", "sanction", "restrictive measures", "trade control", "2021/821", "foreign assets",
+                           "traffic in arms", "designated nationals", "entity list"),
+     lambda t, low, w: _FOREIGN_SANCTIONS_WORDS.search(low)),
+    ("foreign_sanctions", ("EAR", "OFAC", "ITAR", "BIS"), lambda t, low, w: _FOREIGN_SANCTIONS.search(t)),
+    ("blocking_rules", ("sanctions law", "blocking", "2271/96", "unreliable entit", "territorial application",
+                        "counteract", "require", "oblig"), lambda t, low, w: _BLOCKING.search(low)),
+    ("transfer_licence_cp", ("export", "import", "approval"),
+     lambda t, low, w: _TRANSFER_LICENCE.search(low) and _CP.search(low)),
+    ("contract_registration", ("regist",), lambda t, low, w: _REGISTRATION.search(low)),
+    ("security_review", ("review", "transfer"), lambda t, low, w: _SECURITY_REVIEW.search(low)),
+    ("deemed_export", ("deemed", "releas", "foreign national"), lambda t, low, w: _DEEMED.search(low)),
+    ("prc_law_chosen", ("law",), lambda t, low, w: _PRC_LAW.search(low)),
+    ("pipl", ("personal information", "pipl", "cyberspace", "data security", "security assessment", "standard contract",
+              "important data"), lambda t, low, w: _PIPL.search(low)),
+    ("withholding_tax", ("tax",), lambda t, low, w: ("withh" in w or "deduct" in w) and _WITHHOLDING.search(low)),
+    ("tax_gross_up", ("gross", "amount"), lambda t, low, w: _GROSS_UP.search(low)),
+    ("treaty_relief", ("tax", "treaty", "residen", "w-8"), lambda t, low, w: _TREATY.search(low)),
+    ("fx_remittance", ("foreign exchange", "remit", "tax record", "outbound payment"), lambda t, low, w: _FX.search(low)),
+    ("fx_remittance", ("SAFE",), lambda t, low, w: _FX_CASE.search(t)),
+    ("frand", ("rand", "reasonable"), lambda t, low, w: _FRAND.search(low)),
+    ("royalty_base", ("royalt", "saleable", "percent", "%", "calculated"), lambda t, low, w: _ROYALTY_BASE.search(low)),
+    ("rate_setting", ("court", "tribunal", "arbitra"), lambda t, low, w: _RATE_SETTING.search(low)),
+    ("anti_suit", ("suit", "injunction", "order"), lambda t, low, w: _ANTI_SUIT.search(low)),
+    ("service_inventions", ("invention",), lambda t, low, w: _SERVICE_INV.search(low)),
+    ("inventor_reward", ("inventor",), lambda t, low, w: ("reward" in w or "remuneration" in w) and _REWARD.search(low)),
+    ("contractor_chain", ("contractor", "consultant", "commissioned"), lambda t, low, w: _CONTRACTOR.search(low)),
+    ("improvement_bar", _NOT + ("prohibit", "restrict", "barred", "precluded"), lambda t, low, w: _IMPROVEMENT_BAR.search(low)),
+    ("infringement_allocated", ("infring",), lambda t, low, w: _INFRINGE.search(low) and _ALLOCATE.search(low) and _THIRD.search(low)),
+    ("passive_sales_ban", _NOT + ("passive", "unsolicited"),
+     lambda t, low, w: not _NOTHING_RESTRICTS.search(low)
+     and (_PASSIVE_BAN.search(low) or (_OUTSIDE.search(low) and not _ACTIVE.search(low)))),
+    ("quality_control", ("quality", "inspect", "sample", "approv"), lambda t, low, w: _QUALITY.search(low)),
+    ("licence_recordal", ("record", "licen", "registered user"), lambda t, low, w: _RECORDAL.search(low)),
+    ("domain_names", ("domain name",), lambda t, low, w: _DOMAIN.search(low)),
+    ("social_media", ("social", "wechat", "weibo", "douyin", "tiktok", "instagram", "facebook", "account", "user",
+                      "handles"), lambda t, low, w: _SOCIAL.search(low)),
+    ("goodwill_to_licensor", ("goodwill",), lambda t, low, w: _GOODWILL.search(low)),
+    ("sell_off", ("sell", "stock", "inventory"), lambda t, low, w: _SELL_OFF.search(low)),
+    ("sales_channels", ("channel", "sell", "sale", "distribut"), lambda t, low, w: _CHANNELS.search(low)),
+    ("mark_registration_bar", _NOT, lambda t, low, w: _REG_BAR.search(low)),
+]
+_TYING_WORDS = ("purchase", "buy", "acquire", "obtain", "source")
+
+
 def read_cross_border(t: str, low: str, ctx, a: dict) -> None:
     """Add to ``a`` the cross-border and brand-licence attributes that ``t`` (lower-cased ``low``) states."""
-    flags = {
-        "prc_export_control": _PRC_EXPORT.search(low),
-        "foreign_sanctions": _FOREIGN_SANCTIONS.search(t) or _FOREIGN_SANCTIONS_WORDS.search(low),
-        "blocking_rules": _BLOCKING.search(low),
-        "transfer_licence_cp": _CP.search(low) and _TRANSFER_LICENCE.search(low),
-        "contract_registration": _REGISTRATION.search(low),
-        "security_review": _SECURITY_REVIEW.search(low),
-        "deemed_export": _DEEMED.search(low),
-        "prc_law_chosen": _PRC_LAW.search(low),
-        "pipl": _PIPL.search(low),
-        "withholding_tax": _WITHHOLDING.search(low),
-        "tax_gross_up": _GROSS_UP.search(low),
-        "treaty_relief": _TREATY.search(low),
-        "fx_remittance": _FX.search(low) or _FX_CASE.search(t),
-        "frand": _FRAND.search(low),
-        "royalty_base": _ROYALTY_BASE.search(low),
-        "rate_setting": _RATE_SETTING.search(low),
-        "anti_suit": _ANTI_SUIT.search(low),
-        "service_inventions": _SERVICE_INV.search(low),
-        "inventor_reward": _REWARD.search(low),
-        "contractor_chain": _CONTRACTOR.search(low),
-        "improvement_bar": _IMPROVEMENT_BAR.search(low),
-        "infringement_allocated": _INFRINGE.search(low) and _ALLOCATE.search(low) and _THIRD.search(low),
-        "passive_sales_ban": not _NOTHING_RESTRICTS.search(low)
-        and (_PASSIVE_BAN.search(low) or (_OUTSIDE.search(low) and not _ACTIVE.search(low))),
-        "quality_control": _QUALITY.search(low),
-        "licence_recordal": _RECORDAL.search(low),
-        "domain_names": _DOMAIN.search(low),
-        "social_media": _SOCIAL.search(low),
-        "goodwill_to_licensor": _GOODWILL.search(low),
-        "sell_off": _SELL_OFF.search(low),
-        "sales_channels": _CHANNELS.search(low),
-        "mark_registration_bar": _REG_BAR.search(low),
-    }
-    m = _TYING.search(low)
-    if m and (m.group("w") is None or _names_licensor(m.group("w"), ctx)):
-        flags["tying"] = m
-    for name, hit in flags.items():
-        if hit:
+    words = low if low.isascii() else low.translate(_FOLD)
+    for name, keys, test in _TESTS:
+        if a.get(name) is True:
+            continue
+        if any(k in (t if k.isupper() else words) for k in keys) and test(t, low, words):
             a[name] = True
+    if any(k in words for k in _TYING_WORDS):
+        m = _TYING.search(low)
+        if m and (m.group("w") is None or _names_licensor(m.group("w"), ctx)):
+            a["tying"] = True

@@ -73,3 +73,18 @@ def test_cli_analyze_uses_the_stub_classifier_fixture(stub_classifier, samples_d
     assert stub_classifier.calls == 1 and report["versions"]["model"] == stub_classifier.version
     assert (report["agreement_type"]["label"], report["agreement_type"]["confidence"]) == ("license", 0.9)
     assert {label["category"] for label in report["labels"]} >= {"license_grant", "governing_law"}
+
+
+@pytest.mark.parametrize("flag", [["--progress"], []])
+def test_cli_analyze_progress_lists_the_stages_on_stderr(flag, stub_classifier, samples_dir, tmp_path, capsys):
+    out = tmp_path / "r.json"
+    assert main(["analyze", str(samples_dir / "tech_license.txt"), "--output", str(out), *flag]) == 0
+    err = capsys.readouterr().err
+    if not flag:  # stderr is not a terminal here: no progress unless asked for
+        assert "parse…" not in err
+        return
+    started = [line.split(": ", 1)[1] for line in err.splitlines() if line.endswith("…")]
+    assert started == ["parse…", "segment…", "extract…", "classify…", "compare…"]
+    done = next(line for line in err.splitlines() if ": done in " in line)
+    assert "tech_license.txt: done in " in done and "classify " in done and "finding(s)" in done
+    assert json.loads(out.read_text(encoding="utf-8"))["findings"] is not None
