@@ -82,15 +82,14 @@ def test_browser_decide_with_keys_and_download_the_docx_memo(server, page, sampl
     link = page.locator("a.ca-jump").nth(1)
     fid = link.get_attribute("href").removeprefix("#doc-")
     link.click()
-    page.wait_for_timeout(800)
-    assert page.evaluate("""id => { const a = document.getElementById('doc-' + id);
+    # the scroll and the highlight are animated: wait for them (a timeout fails the test)
+    page.wait_for_function("""id => { const a = document.getElementById('doc-' + id);
         const box = a.closest('.ca-doc').getBoundingClientRect(); const r = a.getBoundingClientRect();
-        return r.top >= box.top - 1 && r.top <= box.bottom; }""", fid)
+        return r.top >= box.top - 1 && r.top <= box.bottom; }""", arg=fid, timeout=10_000)
     back = page.locator(f'.ca-doc a.ca-back[href="#card-{fid}"]').first
     back.click()
-    page.wait_for_timeout(800)
-    assert page.evaluate("id => document.getElementById('card-' + id).closest('[class*=\"st-key-card_\"]')"
-                         ".classList.contains('ca-current')", fid)
+    page.wait_for_function("id => document.getElementById('card-' + id).closest('[class*=\"st-key-card_\"]')"
+                           ".classList.contains('ca-current')", arg=fid, timeout=10_000)
     # search in the text
     box = page.get_by_placeholder("word or phrase")
     box.fill("Improvement")
