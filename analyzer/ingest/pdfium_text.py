@@ -60,7 +60,6 @@ Char = tuple[str, float, float, float, float, bool, int, bool]
 # A line: (text, top, bottom).
 RawLine = tuple[str, float, float]
 
-_TOP = itemgetter(2)
 _X0 = itemgetter(1)
 _TOP_BOTTOM = itemgetter(2, 4)
 
@@ -215,34 +214,24 @@ def _cluster_ids(values, tolerance: float) -> dict[float, int]:
 
 
 def _words_upright(chars: list[Char], out: list) -> None:
-    ids = _cluster_ids(map(_TOP, chars), Y_TOLERANCE)
-    ordered = sorted(chars, key=lambda c: ids[c[2]])
-    for _, line in groupby(ordered, key=lambda c: ids[c[2]]):
-        word: list[Char] = []
-        for c in sorted(line, key=_X0):
-            if c[0].isspace():
-                if word:
-                    out.append(_merge(word))
-                    word = []
-                continue
-            if word:
-                p = word[-1]
-                if c[1] < p[1] or c[1] > p[3] + X_TOLERANCE or abs(c[2] - p[2]) > Y_TOLERANCE \
-                        or (c[7] and p[6] == c[6] - 1):
-                    out.append(_merge(word))
-                    word = []
-            word.append(c)
-        if word:
-            out.append(_merge(word))
+    _words_along(chars, out, line=2, line_tol=Y_TOLERANCE, pos=1, end=3, pos_tol=X_TOLERANCE, order=_X0)
 
 
 def _words_rotated(chars: list[Char], out: list) -> None:
     """Characters turned by 90 degrees: lines are columns (clustered by x), read top to bottom."""
-    ids = _cluster_ids(map(_X0, chars), X_TOLERANCE)
-    ordered = sorted(chars, key=lambda c: ids[c[1]])
-    for _, line in groupby(ordered, key=lambda c: ids[c[1]]):
+    _words_along(chars, out, line=1, line_tol=X_TOLERANCE, pos=2, end=4, pos_tol=Y_TOLERANCE, order=_TOP_BOTTOM)
+
+
+def _words_along(chars: list[Char], out: list, *, line: int, line_tol: float, pos: int, end: int,
+                 pos_tol: float, order) -> None:
+    """Words of ``chars``: lines are clusters of coordinate ``line`` (within ``line_tol``), read in
+    ``order``; a word ends at a space, a gap over ``pos_tol`` after the previous character's ``end``,
+    a step back, a jump across lines, or a space PDFium inserted between the two characters."""
+    ids = _cluster_ids((c[line] for c in chars), line_tol)
+    ordered = sorted(chars, key=lambda c: ids[c[line]])
+    for _, run in groupby(ordered, key=lambda c: ids[c[line]]):
         word: list[Char] = []
-        for c in sorted(line, key=_TOP_BOTTOM):
+        for c in sorted(run, key=order):
             if c[0].isspace():
                 if word:
                     out.append(_merge(word))
@@ -250,7 +239,7 @@ def _words_rotated(chars: list[Char], out: list) -> None:
                 continue
             if word:
                 p = word[-1]
-                if c[2] < p[2] or c[2] > p[4] + Y_TOLERANCE or abs(c[1] - p[1]) > X_TOLERANCE \
+                if c[pos] < p[pos] or c[pos] > p[end] + pos_tol or abs(c[line] - p[line]) > line_tol \
                         or (c[7] and p[6] == c[6] - 1):
                     out.append(_merge(word))
                     word = []
