@@ -231,7 +231,7 @@ def derive_balance(merged: dict, where: dict) -> None:
                 where[side_attr] = where[holders_attr]
 
 
-_GRANT = re.compile(r"(?P<a>[^.;:]{0,80}?)\s+(?:hereby\s+)?grants?\s+(?:and\s+agrees\s+to\s+grant\s+)?(?:to\s+)?(?P<b>[^.;:]{0,60}?)"
+_GRANT = re.compile(r"(?<=\s)(?:hereby\s+)?grants?\s+(?:and\s+agrees\s+to\s+grant\s+)?(?:to\s+)?(?P<b>[^.;:]{0,60}?)"
                     r"(?:\s+and\s+its\s+affiliates)?,?\s+(?:an?|the)\s+(?:[\w-]+[\s,]+){0,8}?licen[cs]e", re.I)
 
 
@@ -242,7 +242,7 @@ def infer_licence_roles(text: str, names: list[str], roles: dict[str, str]) -> N
         return
     keyed = sorted({n.lower() for n in names if n and len(n) > 1}, key=len, reverse=True)
     for m in _GRANT.finditer(text[:400_000]):
-        a, b = m.group("a").lower(), m.group("b").lower()
+        a, b = _before(text, m.start()).lower(), m.group("b").lower()  # the grantor is read back from "grants"
         grantor = next((n for n in keyed if re.search(r"(?<!\w)" + re.escape(n) + r"(?!\w)", a)), None)
         grantee = next((n for n in keyed if re.search(r"(?<!\w)" + re.escape(n) + r"(?!\w)", b)), None)
         if grantor and grantee and grantor != grantee:
