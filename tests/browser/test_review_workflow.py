@@ -90,7 +90,10 @@ def test_browser_decide_with_keys_and_download_the_docx_memo(server, page, sampl
     back.click()
     page.wait_for_function("id => document.getElementById('card-' + id).closest('[class*=\"st-key-card_\"]')"
                            ".classList.contains('ca-current')", arg=fid, timeout=10_000)
-    # search in the text
+    # search in the text: a rerun may still show the previous run's widgets; wait until only the new box is left
+    wait_idle(page)
+    page.wait_for_function("""() => document.querySelectorAll('input[placeholder="word or phrase"]').length === 1""",
+                           timeout=15_000)
     box = page.get_by_placeholder("word or phrase")
     box.fill("Improvement")
     box.press("Enter")
