@@ -62,7 +62,7 @@ _COMPANIONS = (
 _XREF_TYPES = ("cross_reference", "xref")
 _SKIP_KINDS = ("preamble", "recitals", "definitions", "definition", "signature", "schedule")
 SNIPPET = 140
-MAX_READ_EVIDENCE = 6  # sentences cited for a term that a clause does not state
+MAX_READ_EVIDENCE = 6  # more sentences cited for a term that a clause does not state
 
 
 def evaluate(check: Check, attrs: Attributes) -> bool:
@@ -406,9 +406,13 @@ class _Comparer:
                 sug = self._edit(rule, "replace", s, e, unit.clause_id, fill(check.preferred or rule.preferred, self.values),
                                  fill(rule.fallback, self.values))
             evidence = [(s, e)]
-            if check.kind != "risk" and check.attribute not in whole.spans:
-                # a term the clause does not state: the evidence is every sentence of the clause that was read
-                evidence += [(u.start, u.end) for u in units if u.source != "phrase" and (u.start, u.end) != (s, e)][:MAX_READ_EVIDENCE]
+            if check.kind != "risk" and (check.attribute not in whole.spans or check.op == "contains"):
+                # a term the clause does not state (or a list of terms without the one asked for): the
+                # evidence is every sentence found for the clause, labelled and headed ones first, then
+                # those found by their wording
+                cited = sorted((u for u in units if (u.start, u.end) != (s, e)),
+                               key=lambda u: (_SOURCE_RANK.get(u.source, 2), u.start))
+                evidence += list(dict.fromkeys((u.start, u.end) for u in cited))[:MAX_READ_EVIDENCE]
             elif rule.attribute_scope == "document":
                 # a term read anywhere in the contract: cite also the clause that does the category's job
                 home = next(iter(self.index.evidence(rule.category)), None)

@@ -148,7 +148,9 @@ PHRASES: dict[str, str] = {
     "deadlock": r"\bdeadlock\b|\bcasting vote\b|\b(?:consensus|agreement|unanimity)\s+(?:cannot|can not|is not|could not)\s+be\s+reached\b"
                 r"|\b(?:cannot|unable to|fail(?:s)? to)\s+(?:reach\s+)?agree\w*\b[^.]{0,120}\b(?:refer|submit|escalat|casting)",
     "transfer_restrictions": r"\bright of first refusal\b|\btag[\s-]along\b|\bdrag[\s-]along\b|\bpre-?emption rights?\b|\block[\s-]up period\b"
-                             r"|\b(?:transfer|sell|assign|pledge)\w*[^.]{0,80}\b(?:its|their|his|her) (?:interest|shares|equity|stake)\b[^.]{0,120}\b(?:consent|approval|notice)",
+                             r"|\b(?:transfer|sell|assign|pledge)\w*[^.]{0,80}\b(?:its|their|his|her) (?:interest|shares|equity|stake)\b[^.]{0,120}\b(?:consent|approval|notice)"
+                             r"|\b(?:consent|approval)\b[^.]{0,80}\b(?:transfer|sell|assign|pledge)\w*[^.]{0,80}\b(?:its|their|his|her) (?:interest|shares|equity|stake)\b"
+                             r"|\b(?:not|no \w+(?: \w+)?)\s+(?:to |shall |may )?(?:transfer|sell|pledge|dispose)\w*[^.]{0,160}\b(?:its|their|his|her) (?:shares|equity|stake|holdings?)\b",
     "exit_dissolution": r"\bbuy[\s-]?out\b|\bdissol(?:ve|ution)\b[^.]{0,80}\b(?:company|joint venture)|\bwinding[\s-]up\b|\bliquidat\w* of the (?:company|joint venture)",
     "rofr_rofo_rofn": r"\bright of first (?:refusal|offer|negotiation)\b",
     "insurance": r"\binsurance\b[^.]{0,80}\b(?:maintain|carry|coverage|policy|policies)|\b(?:maintain|carry)\b[^.]{0,80}\binsurance",

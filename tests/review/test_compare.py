@@ -186,7 +186,10 @@ def test_compare_evidence_lies_in_text_and_edits_do_not_collide():
     for f in fs:
         for e in f.evidence:
             assert 0 <= e.start < e.end <= len(r.text)
-            assert " ".join(r.text[e.start:e.end].split())[:40] in f.message
+        # the message quotes the first piece of evidence; the others are the sentences it read
+        first = f.evidence[0] if f.evidence else None
+        if first is not None:
+            assert " ".join(r.text[first.start:first.end].split())[:40] in f.message
 
 
 def test_compare_unknown_perspective_is_a_playbook_error():

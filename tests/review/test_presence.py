@@ -64,6 +64,19 @@ def test_heading_signal(heading, body, category, present):
     assert found(report([(heading, body)]), category) == present
 
 
+@pytest.mark.parametrize("sentence, present", [
+    ("HGF shall have the right, upon written approval of NVOS, to assign, transfer or sell all or part of their "
+     "interest in this agreement.", True),
+    ("Each party agrees not to transfer, sell, pledge, mortgage or make other disposition (whether by way of fixed or "
+     "floating charge) or encumbrance on its shares in the Company except as provided in this Agreement.", True),
+    ("No party hereto may transfer its shares in the Company for a period of five (5) years.", True),
+    ("The Company shall not sell its products outside the Territory.", False),
+    ("The Licensee may not assign this Agreement without the Licensor's consent.", False),
+])
+def test_share_transfer_wording(sentence, present):
+    assert found(report(loose=sentence), "transfer_restrictions") == present
+
+
 def test_a_bare_heading_label_is_not_evidence():
     rep = report([("Misc", "Notices shall be in writing.")], loose="-------- 9.0 Limitation of Liability\n",
                  labels=[("limitation_of_liability", "-------- 9.0 Limitation of Liability")])

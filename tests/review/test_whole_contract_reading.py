@@ -167,3 +167,19 @@ def test_governing_law_named_in_common_drafting_forms():
     }
     for sentence, law in cases.items():
         assert read_attributes(sentence, Context()).get("governing_law") == law, sentence
+
+
+def test_a_term_the_clause_lacks_cites_every_sentence_read():
+    grant = ("Acme hereby grants to Beta a non-exclusive licence under the Licensed Patents to make and sell Licensed "
+             "Products in Germany.")  # no field of use
+    grant2 = "Acme further grants to Beta a licence under the Licensed Patents to use Licensed Products in Germany."
+    r = build([("Rights", grant + "\n" + grant2), ("Miscellaneous", "This Agreement is governed by the laws of England.")],
+              labels=[])  # both sentences are found by their wording
+    fs = [f for f in compare(r, resolve_playbook("tech-license"), "licensee")
+          if f.rule_id == "lic.grant" and f.kind == "deviation"]
+    assert fs
+    for f in fs:
+        if "(read: " not in f.message:
+            continue
+        cited = {r.text[e.start:e.end] for e in f.evidence}
+        assert {grant, grant2} <= cited, f.message
