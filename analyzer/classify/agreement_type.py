@@ -13,7 +13,7 @@ from analyzer.core.taxonomy import AGREEMENT_TYPES
 OPENING = 6000  # characters read: title, parties, recitals, first definitions
 # A title that names the type decides it (validation accuracy 0.92 with these rules vs 0.82 without).
 TITLE_RULES = [
-    ("nda", r"non-?disclosure|confidentiality agreement|secrecy agreement"),
+    ("nda", r"non-?disclosure|confidentiality agreement|secrecy agreement|\bnda\b"),
     ("jv", r"joint venture|shareholders'? agreement|operating agreement"),
     ("collaboration", r"collaborat|alliance|co-?branding"),
     ("development", r"development"),

@@ -44,8 +44,9 @@ def find_title(text: str, limit: int = 3000) -> Optional[Hit]:
             continue
         return Hit(s, e, "document_name", re.sub(r"\s+", " ", phrase))
     for m in _LINE.finditer(head):
-        line = m.group(0).strip()
-        if re.search(r"\b(?:Agreement|Contract|License|Licence)\b", line) and len(line.split()) <= 10 \
+        # a cover page's second line names the form it completes ("Cover Page" / "for Bonterms Mutual NDA")
+        line = re.sub(r"^(?:for|to)\s+(?=[A-Z])", "", m.group(0).strip())
+        if re.search(r"\b(?:Agreement|Contract|License|Licence|NDA)\b", line) and len(line.split()) <= 10 \
                 and is_heading_like(line):
             s = m.start() + m.group(0).index(line)
             return Hit(s, s + len(line), "document_name", line)

@@ -49,6 +49,12 @@ def test_title_rules_are_applied_in_order(title, expected):
     assert atype.title_type(f"{title}\n\nBetween Acme and Beta.\n") == expected
 
 
+def test_a_cover_page_is_typed_by_the_form_it_completes():
+    text = ("Cover Page\nfor Bonterms Mutual NDA \nBy executing this Cover Page, the parties enter into the Bonterms "
+            "Mutual NDA (Version 1.0).\nKey Terms\nPurpose\nJoint development of a platform\n")
+    assert atype.title_type(text) == "nda"
+
+
 def test_title_type_reads_an_inline_title_and_only_the_opening():
     assert atype.title_type("This TECHNOLOGY LICENSE AGREEMENT is made between Acme and Beta.") == "license"
     assert atype.title_type("This contract is made between Acme and Beta. No title names its kind.") is None

@@ -7,7 +7,7 @@ from support import ROOT
 
 from analyzer.core.schema import Finding, Span, Suggestion
 from analyzer.ingest import parse
-from analyzer.review.cover_page import cover_page_clause, onto_cover_page
+from analyzer.review.cover_page import cover_page_clause, incorporated_terms, onto_cover_page, without_missing
 
 COVER = ("MUTUAL NDA\n\nThis NDA consists of this Cover Page and the Standard Terms below. If there is any "
          "inconsistency between the Cover Page and the Standard Terms, the Cover Page will control.\n"
@@ -81,3 +81,29 @@ def test_the_common_paper_redline_changes_only_the_cover_page(tmp_path):
     assert inserted < redlined.text.index("By signing this Cover Page")
     back = reject_revisions(result.data, "r.docx", Limits.from_env(), authors=[AUTHOR])
     assert parse(back, filename="r.docx").text == report.text
+
+
+ORDER_FORM = ("Cover Page\nfor Bonterms Mutual NDA\nBy executing this Cover Page, the parties enter into the Bonterms "
+              "Mutual NDA (Version 1.0) (available at https://bonterms.com/forms/bonterms-mutual-nda-v1/). This Cover Page "
+              "controls over directly conflicting provisions of the Bonterms Mutual NDA.\nKey Terms\nEffective Date\n"
+              "March 1, 2026\nGoverning Law\nCalifornia\n")
+
+
+def test_published_terms_incorporated_by_reference_are_not_reported_missing(stub_classifier):
+    report = _report(ORDER_FORM, stub_classifier)
+    assert incorporated_terms(report) == "Bonterms Mutual NDA"
+    missing = Finding(id="m", rule_id="x.conf", category="confidentiality", kind="missing", severity="high", message="m")
+    risk = Finding(id="r", rule_id="x.term", category="term", kind="risk", severity="low", message="m",
+                   evidence=[Span(start=0, end=10)])
+    kept, note = without_missing(report, [missing, risk])
+    assert kept == [risk]
+    assert "Bonterms Mutual NDA" in note and "confidentiality" in note
+
+
+def test_incorporated_terms_that_the_document_contains_leave_missing_findings_alone(stub_classifier):
+    # the standard terms follow the cover page: what they lack is missing
+    text = ORDER_FORM + "\n" + TERMS.replace("3. Governing Law.", "3. Law.") + "4. Notices. Notices are in writing.\n"
+    report = _report(text, stub_classifier)
+    assert incorporated_terms(report) is None
+    missing = Finding(id="m", rule_id="x.exp", category="export_control", kind="missing", severity="high", message="m")
+    assert without_missing(report, [missing]) == ([missing], None)
