@@ -162,13 +162,14 @@ def _compare(report: Report, playbook, perspective: Optional[str], issues: list[
             f"reviewed as {pb.default_perspective}")))
         persp = pb.default_perspective
     report.perspective = persp
+    from analyzer.review.confidence import with_confidence
     from analyzer.review.cover_page import without_missing
     from analyzer.review.language_version import review_languages
 
     findings, note = without_missing(report, compare(report, pb, persp))
     if note:
-        issues.append(Issue(stage="compare", message=note))
-    return review_languages(report, pb, persp, findings)
+        issues.append(Issue(stage="scope", message=note))
+    return with_confidence(report, review_languages(report, pb, persp, findings))
 
 
 def _stage(name: str, issues: list[Issue], fn, default, *, playbook_named: bool = False):

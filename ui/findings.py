@@ -27,6 +27,7 @@ from analyzer.output.decisions import (
     finding_pages,
     pages_text,
 )
+from analyzer.output.render import check_note
 from ui import decisions as dec
 from ui import highlight
 from ui.document import document_html, search_hits
@@ -50,6 +51,7 @@ CARD_CSS = """
 .ca-head{margin:0;display:flex;flex-wrap:wrap;gap:.35em;align-items:baseline}
 .ca-sev{font-size:.75em;font-weight:700;padding:0 .45em;border-radius:4px;color:#fff}
 .ca-sev.high{background:#c0392b}.ca-sev.medium{background:#e67e22}.ca-sev.low{background:#7f8c8d}
+.ca-check{font-size:.75em;font-weight:700;padding:0 .45em;border-radius:4px;border:1px solid #8e44ad;color:#8e44ad}
 .ca-dec{font-size:.75em;font-weight:600;padding:0 .45em;border-radius:9px;border:1px solid #ccc;background:#fff}
 .ca-dec.accepted{border-color:#2e7d32;color:#2e7d32}.ca-dec.edited{border-color:#1565c0;color:#1565c0}
 .ca-dec.rejected{border-color:#b71c1c;color:#b71c1c}.ca-dec.not_applicable{border-color:#616161;color:#616161}
@@ -171,7 +173,8 @@ def _header(report: Report, f: Finding, clauses: dict[str, Clause]) -> str:
     return (f'<p class="ca-head {state}" id="card-{esc(f.id)}" data-f="{esc(f.id)}">'
             f'<span class="ca-sev {f.severity.value}">{esc(f.severity.upper())}</span>'
             f'<b>{esc(f.category.replace("_", " "))}</b><span class="ca-where">{esc(f.kind)}</span>'
-            f'<span class="ca-dec {state}">{esc(label)}</span>'
+            + (f'<span class="ca-check" title="{esc(check_note(f))}">CHECK</span>' if f.needs_check else "")
+            + f'<span class="ca-dec {state}">{esc(label)}</span>'
             + (f'<span class="ca-where">{esc(" · ".join(where))}</span>' if where else "")
             + f'<a class="ca-jump" href="#doc-{esc(f.id)}">show in text ↗</a></p>')
 

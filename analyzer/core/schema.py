@@ -251,6 +251,9 @@ class Suggestion(_Model):
     fallback_text_zh: Optional[str] = None
 
 
+CHECK_BELOW = 0.5  # a finding less sure than this is a point to check
+
+
 class Finding(_Model):
     id: str
     rule_id: str
@@ -264,6 +267,13 @@ class Finding(_Model):
     suggestion: Optional[Suggestion] = None
     message_zh: Optional[str] = None
     rationale_zh: Optional[str] = None
+    confidence: Optional[float] = Field(None, ge=0.0, le=1.0, description=(
+        "how likely the finding is right, from the evidence it rests on and the agreement type that chose the "
+        "playbook; below CHECK_BELOW it is shown as a point to check, not as a fact"))
+
+    @property
+    def needs_check(self) -> bool:
+        return self.confidence is not None and self.confidence < CHECK_BELOW
 
 
 class ClausePair(_Model):

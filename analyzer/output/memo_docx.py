@@ -23,6 +23,7 @@ from analyzer.output.decisions import NOT_APPLICABLE, Review
 from analyzer.output.render import (
     _excerpt,
     _finding_clause,
+    check_note,
     decision_parts,
     format_line,
     memo_findings,
@@ -84,6 +85,8 @@ def memo_docx(report: Report, review: Optional[Review] = None) -> bytes:
             run = p.add_run(_clean(f"Decision: {dp['label']}"))
             run.bold = True
             run.font.color.rgb = RGBColor.from_string(DECISION_COLOURS.get(dp["status"] or "", "000000"))
+        if check_note(f):
+            doc.add_paragraph().add_run(_clean(check_note(f))).italic = True
         doc.add_paragraph(_clean(f.message))
         for ev in f.evidence:
             doc.add_paragraph(_clean(_excerpt(report, ev.start, ev.end)), style="Quote")

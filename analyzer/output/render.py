@@ -149,6 +149,13 @@ def format_line(report: Report) -> str:
     return f"{d.format.value}, {pages}{d.chars:,} characters"
 
 
+def check_note(f) -> Optional[str]:
+    """The line that marks a finding the analyzer is not sure of, or None."""
+    if not f.needs_check:
+        return None
+    return f"Check: an uncertain finding (confidence {f.confidence:.2f}); confirm it against the text."
+
+
 def memo_findings(report: Report):
     """The findings in memo order: most severe first, then by category."""
     return sorted(report.findings, key=lambda f: (f.severity.rank, f.category))
@@ -204,6 +211,8 @@ def to_markdown(report: Report, review: Optional[Review] = None) -> str:
             lines.append(f"### \\[{md(f.severity.upper())}\\] {md(f.kind)}: {md(f.category)}"
                          f"{' ' + md(where) if where else ''}{label}")
             lines.append("")
+            if check_note(f):
+                lines += [f"*{md(check_note(f))}*", ""]
             lines.append(md(f.message))
             for ev in f.evidence:
                 lines += ["", f"> {md(_excerpt(report, ev.start, ev.end))}"]
@@ -273,7 +282,9 @@ def to_html(report: Report, review: Optional[Review] = None) -> str:
             badge = f"<span class='decision {status}'>{esc(dp['label'])}</span>" if dp["label"] else ""
             parts.append(f"<div class='finding {f.severity} {status}' id='finding-{esc(f.id)}'>"
                          f"<h3>[{f.severity.upper()}] {esc(f.kind)}: {esc(f.category)}"
-                         f"{esc(_finding_clause(report, f))}{badge}</h3><p>{esc(f.message)}</p>")
+                         f"{esc(_finding_clause(report, f))}{badge}</h3>"
+                         + (f"<p class='check'><i>{esc(check_note(f))}</i></p>" if check_note(f) else "")
+                         + f"<p>{esc(f.message)}</p>")
             for ev in f.evidence:
                 parts.append(f"<blockquote>{esc(_excerpt(report, ev.start, ev.end))}</blockquote>")
             if f.rationale:
