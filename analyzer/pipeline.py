@@ -163,7 +163,7 @@ def _compare(report: Report, playbook, perspective: Optional[str], issues: list[
         persp = pb.default_perspective
     report.perspective = persp
     from analyzer.review.confidence import with_confidence
-    from analyzer.review.cover_page import without_missing
+    from analyzer.review.outside_terms import without_missing
     from analyzer.review.language_version import review_languages
 
     findings, note = without_missing(report, compare(report, pb, persp))

@@ -23,42 +23,6 @@ _CONTROLS = re.compile(
     r"|\bChanges\s+to\s+(?:the\s+)?Standard\s+Terms\b", re.I)
 
 
-# the document brings in published terms by reference ("the parties enter into the Bonterms Mutual
-# NDA (Version 1.0) (available at https://...)", "... Standard Terms Version 1.1 posted at ...,
-# which is incorporated by reference")
-_INCORPORATES = re.compile(
-    r"\b(?:enter\s+into|incorporat\w*(?:\s+by\s+reference)?|accept\w*)\s+the\s+(?P<a>[A-Z][\w&’'\- ]{2,60}?)"
-    r"\s*(?:\((?:Version|v\.?)\s*[\d.]+\)\s*)?\(?(?:available|posted)\s+at\b"
-    r"|\b(?P<b>[A-Z][\w&’'\- ]{2,60}?)\s+(?:\(?Version\s*[\d.]+\)?\s+)?(?:available|posted)\s+at\s+\S+\s*,?\s*"
-    r"which\s+(?:is|are)\s+incorporated\s+(?:herein\s+)?by\s+reference")
-# numbered top-level clauses below which the incorporated terms are taken to be absent from the document
-_TERMS_IN_DOCUMENT = 3
-
-
-def incorporated_terms(report: Report) -> Optional[str]:
-    """The name of the published terms the document incorporates by reference when those terms
-    are not in the document itself (a cover page or order form alone), else None."""
-    m = _INCORPORATES.search(report.text[:20000])
-    if m is None:
-        return None
-    numbered = sum(1 for c in report.clauses if c.parent_id is None and c.number and c.kind not in ("signature", "schedule"))
-    if numbered >= _TERMS_IN_DOCUMENT:
-        return None
-    return " ".join((m.group("a") or m.group("b")).split())
-
-
-def without_missing(report: Report, findings: list[Finding]) -> tuple[list[Finding], Optional[str]]:
-    """``findings`` less its "missing" ones when the document incorporates published terms that it
-    does not contain (those terms may hold the clause), and a note that says so; else unchanged."""
-    terms = incorporated_terms(report)
-    dropped = sorted({f.category for f in findings if f.kind == "missing"})
-    if terms is None or not dropped:
-        return findings, None
-    note = (f"the document incorporates the {terms} by reference and does not contain it, so clauses not found "
-            f"here were not reported missing: {', '.join(dropped)}; check them in the {terms}")
-    return [f for f in findings if f.kind != "missing"], note
-
-
 _SIGN = re.compile(r"^\s*(?:By\s+signing\s+this\s+Cover\s+Page|IN\s+WITNESS\s+WHEREOF|Signature\b)", re.I | re.M)
 
 

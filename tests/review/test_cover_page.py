@@ -7,7 +7,8 @@ from support import ROOT
 
 from analyzer.core.schema import Finding, Span, Suggestion
 from analyzer.ingest import parse
-from analyzer.review.cover_page import cover_page_clause, incorporated_terms, onto_cover_page, without_missing
+from analyzer.review.cover_page import cover_page_clause, onto_cover_page
+from analyzer.review.outside_terms import incorporated_terms, without_missing
 
 COVER = ("MUTUAL NDA\n\nThis NDA consists of this Cover Page and the Standard Terms below. If there is any "
          "inconsistency between the Cover Page and the Standard Terms, the Cover Page will control.\n"
