@@ -78,12 +78,43 @@ def analyze(
     if nlp_out is not None:
         report.sentences, report.parties, report.entities = nlp_out.sentences, nlp_out.parties, nlp_out.entities
 
+    return _classify_and_compare(report, issues, classifier=classifier, playbook=playbook, perspective=perspective,
+                                 overlays=chosen, all_candidates=all_candidates, compare_playbook=compare_playbook,
+                                 step=step)
+
+
+# What ``analyze`` sets before classification (with the default of every other field, a report to classify)
+_BEFORE_CLASSIFY = ("document", "text", "blocks", "clauses", "sentences", "parties", "entities", "bilingual")
+
+
+def refine(report: Report, *, classifier=None, playbook=None, perspective: Optional[str] = None, overlays=(),
+           all_candidates: bool = False, progress: Optional[Callable[[str], None]] = None) -> Report:
+    """``report`` classified again by ``classifier`` and compared again, reusing its parsing,
+    clauses, sentences and entities: the report that ``analyze`` gives with that classifier.
+
+    For a first report from a fast classifier (the TF-IDF stage alone) refined by the full one.
+    ``report`` itself is left as it is.
+    """
+    step = progress or (lambda _name: None)
+    chosen = _overlays(overlays)
+    out = Report(**{name: getattr(report, name) for name in _BEFORE_CLASSIFY},
+                 versions={k: v for k, v in report.versions.items() if k == "analyzer"})
+    issues = [i for i in report.issues if i.stage not in ("classify", "compare")]
+    return _classify_and_compare(out, issues, classifier=classifier, playbook=playbook, perspective=perspective,
+                                 overlays=chosen, all_candidates=all_candidates, compare_playbook=True, step=step)
+
+
+def _classify_and_compare(report: Report, issues: list[Issue], *, classifier, playbook, perspective: Optional[str],
+                          overlays: list, all_candidates: bool, compare_playbook: bool,
+                          step: Callable[[str], None]) -> Report:
+    """The stages after extraction, on ``report`` in place: labels, agreement type, presence, findings."""
+
     def _classify():
         from analyzer.classify.classifier import get_classifier
 
         clf = classifier or get_classifier()
         report.versions["model"] = clf.version
-        return clf.predict(doc.text, report.clauses, report.sentences, all_candidates=all_candidates,
+        return clf.predict(report.text, report.clauses, report.sentences, all_candidates=all_candidates,
                            entities=report.entities)
 
     step("classify")
@@ -97,8 +128,8 @@ def analyze(
 
     if compare_playbook:
         step("compare")
-        report.findings = _stage("compare", issues, lambda: _compare(report, playbook, perspective, issues, chosen), [],
-                                 playbook_named=playbook is not None)
+        report.findings = _stage("compare", issues, lambda: _compare(report, playbook, perspective, issues, overlays),
+                                 [], playbook_named=playbook is not None)
 
     report.issues = issues
     report.status = Status.PARTIAL_SUCCESS if issues else Status.SUCCESS

@@ -30,6 +30,7 @@ from ui.state import (
     remember,
     run_analysis,
     shipped_overlays,
+    start_refining,
     store,
 )
 from ui.uploads import Upload, check_upload, human_size
@@ -248,6 +249,13 @@ def _downloads(upload: Upload, report: Report, lang: str = "en") -> None:
 
 
 def render() -> None:
+    try:
+        _render()
+    finally:
+        start_refining()  # a report from the fast stage is refined once the page is drawn
+
+
+def _render() -> None:
     st.title("Review a contract")
     st.html(highlight.CSS)
     upload = _upload()

@@ -6,6 +6,7 @@ a new playbook or perspective re-runs only the comparison (``pipeline.recompare`
 
 from __future__ import annotations
 
+import importlib.abc
 import logging
 import sys
 import threading
@@ -47,11 +48,38 @@ def classifier() -> Any:
 
 
 # The full classifier (its encoder takes seconds to load) is loaded in a background thread
-# from app start; until it is there, a first request is answered by the classifier's fast
-# (TF-IDF) stage alone, and the report is refined when the full classifier is ready.
+# from app start. With that warm-up on, a new document is analyzed first with the classifier's
+# fast (TF-IDF) stage alone and its findings are shown at once; a background job then refines
+# that report with the full classifier (``pipeline.refine``: classification and comparison
+# again, parsing and extraction reused), and the page re-runs to show the refined report.
+# The warm-up loads the fast stage first; it starts on the encoder only while no first
+# request is being answered, so that a document dropped at once is not slowed by it.
 _WARM: dict[Any, Any] = {}  # loader function -> Future of its classifier
 _WARM_LOCK = threading.Lock()
-WARM_GRACE_S = 0.5  # a first request waits this long for the full classifier before going fast
+_REFINER: list = []  # the executor of refinement jobs (one worker), created on first use
+REFINE_POLL_S = 0.5  # how often a page with a provisional report checks whether its refinement is done
+_ANSWERING = threading.Condition()  # guards _answering: first requests being answered by the fast stage
+_answering = 0
+ENCODER_DEFER_S = 30.0  # the encoder waits at most this long for the first requests to be answered
+
+
+def _answering_add(n: int) -> None:
+    global _answering
+    with _ANSWERING:
+        _answering = max(0, _answering + n)
+        _ANSWERING.notify_all()
+
+
+def _warm(load: Any) -> Any:
+    """The warm-up: the fast stage, then (once no first request is being answered) the full classifier."""
+    fast = sys.modules[__name__].fast_classifier
+    try:
+        fast()
+    except Exception:  # fast_classifier() logs its own failures; the full classifier is still wanted
+        log.exception("loading the fast classifier failed")
+    with _ANSWERING:
+        _ANSWERING.wait_for(lambda: _answering == 0, timeout=ENCODER_DEFER_S)
+    return load()
 
 
 def _loader() -> Any:
@@ -68,8 +96,13 @@ def warm_up() -> None:
         from concurrent.futures import ThreadPoolExecutor
 
         pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="classifier-warm-up")
-        _WARM[load] = pool.submit(load)
+        _WARM[load] = pool.submit(_warm, load)
         pool.shutdown(wait=False)
+
+
+def staged() -> bool:
+    """Are new documents answered by the fast stage first and refined after (the warm-up is on)?"""
+    return _loader() in _WARM
 
 
 def classifier_ready(wait: float = 0.0) -> bool:
@@ -84,22 +117,76 @@ def classifier_ready(wait: float = 0.0) -> bool:
     return True
 
 
+class _TorchHeldBack(importlib.abc.MetaPathFinder):
+    """While active, ``import torch`` fails in the thread that activated it (other threads import it as usual).
+
+    spaCy's thinc imports torch when it is installed, though a blank pipeline never uses it
+    (thinc only records that torch is there); importing it costs about two seconds. The fast
+    stage does not need torch, so loading it first without torch takes those seconds off the
+    first findings; the encoder imports torch afterwards, in the background."""
+
+    def __init__(self):
+        self.thread = threading.get_ident()
+
+    def find_spec(self, name, path=None, target=None):
+        if (name == "torch" or name.startswith("torch.")) and threading.get_ident() == self.thread:
+            raise ModuleNotFoundError(f"{name} is not imported while the fast stage loads", name=name)
+
+    def __enter__(self):
+        sys.meta_path.insert(0, self)
+        return self
+
+    def __exit__(self, *exc):
+        sys.meta_path.remove(self)
+
+
 @st.cache_resource(show_spinner=False)
 def fast_classifier() -> Any:
-    """The classifier's TF-IDF stage alone (loads in a fraction of a second), or None."""
+    """The classifier's TF-IDF stage alone (loads in a fraction of a second, without torch), or None."""
     try:
-        from analyzer.classify.classifier import Classifier, model_dir
+        with _TorchHeldBack():
+            from analyzer.classify.classifier import Classifier, model_dir
 
-        return Classifier(model_dir(), use_encoder=False)
+            return Classifier(model_dir(), use_encoder=False)
     except (ImportError, AnalyzerError) as exc:
         log.warning("fast classifier unavailable: %s", exc)
         return None
 
 
-@st.fragment(run_every=1.0)
+def _refine(report: Report, loading: Any) -> Report:
+    """``report`` refined by the full classifier once ``loading`` (its Future) has loaded it."""
+    from analyzer.pipeline import refine
+
+    return refine(report, classifier=loading.result())
+
+
+def start_refining() -> None:
+    """Submit the refinement of this session's provisional reports that wait for one.
+
+    Called when the page has been drawn, so that the refinement does not compete with
+    drawing the first findings."""
+    loading = _WARM.get(_loader())
+    pending = [k for k, job in store("provisional").items() if not hasattr(job, "done")]
+    if not pending or loading is None:
+        return
+    with _WARM_LOCK:
+        if not _REFINER:
+            from concurrent.futures import ThreadPoolExecutor
+
+            _REFINER.append(ThreadPoolExecutor(max_workers=1, thread_name_prefix="refine"))
+    provisional, reports = store("provisional"), store("reports")
+    for key in pending:
+        if key in reports:
+            provisional[key] = _REFINER[0].submit(_refine, reports[key], loading)
+        else:
+            provisional.pop(key)
+    _answering_add(-len(pending))
+
+
+@st.fragment(run_every=REFINE_POLL_S)
 def _refine_when_ready() -> None:
-    """Re-runs the page once the full classifier is loaded, so provisional reports are refined."""
-    if classifier_ready():
+    """Re-runs the page once a provisional report is refined."""
+    if any(hasattr(job, "done") and job.done() for job in store("provisional").values()):
         st.rerun()
 
 
@@ -177,11 +264,17 @@ def run_analysis(upload: Upload, choice: PlaybookChoice, perspective: Optional[s
     reports = store("reports")
     base_key = (upload.sha256, AUTO, None)
     key = (upload.sha256, choice.key, perspective) + ((tuple(overlays),) if overlays else ())
-    provisional = store("provisional")
-    if base_key in provisional and classifier_ready():
-        for k in [k for k in reports if k[0] == upload.sha256]:  # labelled by the fast stage: redo
+    provisional = store("provisional")  # base key -> the Future of its refinement (None until started)
+    job = provisional.get(base_key)
+    if hasattr(job, "done") and job.done():
+        for k in [k for k in reports if k[0] == upload.sha256]:  # labelled by the fast stage: replaced
             del reports[k]
         provisional.pop(base_key)
+        try:
+            reports[base_key] = job.result()
+        except Exception:  # analyzed again below, with the full classifier, where a failure is shown
+            log.exception("refining the report of %s failed", upload.name)
+            store("unstaged")[upload.sha256] = True
     if key in reports:
         if base_key in provisional:
             _refining_notice()
@@ -201,12 +294,23 @@ def run_analysis(upload: Upload, choice: PlaybookChoice, perspective: Optional[s
 
                 from analyzer.pipeline import analyze
 
-                full = classifier_ready(WARM_GRACE_S)
-                clf = classifier() if full else fast_classifier()
-                base = analyze(upload.data, filename=upload.name, classifier=clf, progress=progress)
+                fast = None
+                if staged() and upload.sha256 not in store("unstaged"):
+                    _answering_add(1)  # until start_refining(): the encoder does not load meanwhile
+                    provisional[base_key] = None  # refined by start_refining() once the page is drawn
+                try:
+                    if base_key in provisional:
+                        fast = fast_classifier()
+                        if fast is None:
+                            provisional.pop(base_key)
+                            _answering_add(-1)
+                    clf = fast if fast is not None else classifier()
+                    base = analyze(upload.data, filename=upload.name, classifier=clf, progress=progress)
+                except BaseException:
+                    if base_key in provisional and provisional.pop(base_key) is None:
+                        _answering_add(-1)
+                    raise
                 reports[base_key] = base
-                if not full and clf is not None:
-                    provisional[base_key] = True
             report = base
             if key != base_key:
                 from analyzer.pipeline import recompare
@@ -228,8 +332,9 @@ def run_analysis(upload: Upload, choice: PlaybookChoice, perspective: Optional[s
 
 
 def _refining_notice() -> None:
-    st.info("First findings from the fast classifier. **Refining:** the clause encoder is still "
-            "loading; the labels and findings update by themselves when it is ready.", icon=":material/autorenew:")
+    doing = ("re-scoring the clauses" if classifier_ready() else "still loading")
+    st.info(f"First findings from the fast classifier. **Refining:** the clause encoder is {doing}; "
+            "the labels and findings update by themselves when it is done.", icon=":material/autorenew:")
     _refine_when_ready()
 
 

@@ -109,7 +109,8 @@ def read_attributes(t: str, ctx) -> dict:
         a["transferable"] = False
     elif re.search(r"(?<!non-)(?<!non)\btransferable\b|\bassignable\b", low):
         a["transferable"] = True
-    m = re.search(r"(?P<w>[^.;,]{0,40}?)\s+(?:hereby\s+)?grants?\b", t, re.I)
+    # the pattern tries up to 40 characters before every position: run it only where "grant" occurs
+    m = re.search(r"(?P<w>[^.;,]{0,40}?)\s+(?:hereby\s+)?grants?\b", t, re.I) if "grant" in low else None
     if m and re.search(r"licen[cs]e|right", low) and _who(m.group("w"), ctx) in ("licensor", "licensee"):
         a["grantor"] = _who(m.group("w"), ctx)
     if re.search(r"\bperpetual\b|in perpetuity", low):

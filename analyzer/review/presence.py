@@ -248,6 +248,7 @@ class PresenceIndex:
         self.headings = HeadingIndex(self.text, self.clauses)
         self.sections: list[Section] = self.headings.sections
         self._operative: Optional[list[tuple[int, int]]] = None
+        self._body_starts: dict[tuple[int, str, int], int] = {}
 
     def clause_at(self, start: int, end: int) -> Optional[str]:
         """The id of the clause at ``[start, end)`` (``ClauseIndex.innermost``)."""
@@ -255,7 +256,10 @@ class PresenceIndex:
 
     def body_start(self, start: int, heading: str, end: int) -> int:
         """Where the text under a heading starts (just after the heading's words)."""
-        return body_start(self.text, start, heading, end)
+        key = (start, heading, end)
+        if key not in self._body_starts:  # asked for the same few headings many times per document
+            self._body_starts[key] = body_start(self.text, start, heading, end)
+        return self._body_starts[key]
 
     def sections_for(self, category: str) -> list[tuple[int, int]]:
         """Whole sections (heading included) whose heading names ``category``."""
