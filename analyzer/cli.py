@@ -117,6 +117,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--no-baseline", action="store_true", help="--cuad: skip the TF-IDF + logistic-regression baseline")
     p.add_argument("--previous", type=Path, metavar="DIR", help="--cuad: also score this (previous) classifier artifact, side by side")
     p.add_argument("--limit", type=_positive_int_arg, help="--cuad: score only the first N contracts of the split")
+    p.add_argument("--input", dest="cuad_input", choices=["txt", "pdf"], help="--cuad: read each contract's TXT (default) or, beside it, its PDF through analyze() (measures the TXT/PDF skew)")
     p.add_argument("--output", "-o", type=Path, help="--cuad: also write the Markdown table here; --findings: write the <id>.json reports here (default: a temporary folder)")
     p.add_argument("--format", dest="source_format", choices=["pdf", "txt"], help="--findings: analyze each contract's source_pdf or source_txt (default pdf)")
     p.add_argument("--scorer", type=Path, metavar="PATH", help="--findings: the scorer script (default: score_findings.py beside GOLD_DIR)")
@@ -258,10 +259,18 @@ def cmd_eval(args) -> int:
     if args.source_format or args.scorer or args.scorer_verbose or args.overlays:
         args.usage_error("--format, --scorer, --verbose and --overlay apply to --findings only")
 
-    from analyzer.evaluation.cuad_eval import run_eval
+    if args.cuad_input == "pdf":
+        if args.previous:
+            args.usage_error("--previous applies to --input txt only")
+        from analyzer.evaluation.cuad_input import run_input_eval
 
-    table = run_eval(args.cuad, split=args.split or "test", baseline=not args.no_baseline, limit=args.limit,
-                     previous=args.previous)
+        table = run_input_eval(args.cuad, split=args.split or "test", limit=args.limit,
+                               progress=lambda msg: print(msg, file=sys.stderr))
+    else:
+        from analyzer.evaluation.cuad_eval import run_eval
+
+        table = run_eval(args.cuad, split=args.split or "test", baseline=not args.no_baseline, limit=args.limit,
+                         previous=args.previous)
     _write(table, None)
     if args.output:
         _write(table, args.output)
@@ -271,8 +280,8 @@ def cmd_eval(args) -> int:
 def _eval_findings(args) -> int:
     from analyzer.evaluation.findings_eval import run_findings_eval
 
-    if args.split or args.no_baseline or args.limit or args.previous:
-        args.usage_error("--split, --no-baseline, --limit and --previous apply to --cuad only")
+    if args.split or args.no_baseline or args.limit or args.previous or args.cuad_input:
+        args.usage_error("--split, --no-baseline, --limit, --previous and --input apply to --cuad only")
 
     def on_report(contract, report, seconds):
         label = report.agreement_type.label if report.agreement_type else "?"
