@@ -126,6 +126,10 @@ MIX_MODEL_NO_TITLE, MIX_BODY_NO_TITLE = 0.85, 0.15
 LOW_CONFIDENCE = 0.5
 # a licence whose title names trademarks or a brand ("Trademark License Agreement", "Brand Licence")
 _TRADEMARK_TITLE = re.compile(r"trade\s?marks?|service marks?|\bbrand|\bmarks? licen[cs]e")
+# a licence of software used as a product or a service ("Software License and Maintenance Agreement",
+# "License and Hosting Agreement"), not of technology, patents or know-how
+_SOFTWARE_TITLE = re.compile(r"software|\bsaas\b|subscription|\bcloud\b|hosting|web ?site|end[- ]user|\beula\b")
+_TECHNOLOGY_TITLE = re.compile(r"technolog|patent|know[- ]how|source code|\bip\b|intellectual property|development")
 _SUBTYPE_TITLE = [("supply", r"supply|manufactur|purchase|procurement|oem\b"),
                   ("services", r"services?|subscription|saas|cloud|hosting|consult|outsourc|maintenance")]
 _GRANT = re.compile(r"(?:hereby\s+grants?|grants?\s+to|is\s+granted)\b[^.;]{0,200}?\blicen[cs]e", re.IGNORECASE)
@@ -210,6 +214,8 @@ def detect(model: dict, text: str) -> TypeResult:
     subtype = next((s for s, rx in _SUBTYPE_TITLE if re.search(rx, title_text)), None)
     if label == "license" and _TRADEMARK_TITLE.search(title_text):
         subtype = "trademark"
+    elif label == "license" and _SOFTWARE_TITLE.search(title_text) and not _TECHNOLOGY_TITLE.search(title_text):
+        subtype = "software"
     if subtype is None and (evidence["supply"] or evidence["services"]):
         subtype = "supply" if evidence["supply"] > evidence["services"] else "services"
     return TypeResult(label, float(conf), [(str(k), float(v)) for k, v in ranked[1:3]], basis, subtype,

@@ -233,9 +233,10 @@ class AgreementType(_Model):
     low_confidence: bool = Field(False, description="the type is uncertain: check it and pick the playbook")
     alternatives: list[TypeAlternative] = Field(default_factory=list, description="the next most likely types")
     basis: Optional[Literal["title", "body"]] = Field(None, description="a title naming the type, or the text alone")
-    subtype: Optional[Literal["supply", "services", "trademark"]] = Field(
+    subtype: Optional[Literal["supply", "services", "trademark", "software"]] = Field(
         None, description="goods supplied or services provided, from the title or the body's wording; "
-                          "trademark: a licence whose title names trademarks or a brand")
+                          "trademark: a licence whose title names trademarks or a brand; software: a licence "
+                          "whose title names software, a subscription or hosting, and no technology or patents")
     grants_licence: Optional[bool] = Field(None, description="the text grants a licence")
 
 

@@ -678,13 +678,16 @@ def default_playbook_id(agreement_type=None) -> str:
     Licences, JVs, collaborations and NDAs go by their label. Services, distribution and
     unrecognised agreements go by what the contract does (``subtype``): goods supplied go to
     the supply playbook, services provided to the services playbook. A licence whose title names
-    trademarks or a brand (subtype ``trademark``) goes to the trademark playbook. A label alone
+    trademarks or a brand (subtype ``trademark``) goes to the trademark playbook; one whose title names
+    software, a subscription or hosting and no technology (subtype ``software``), to the services playbook. A label alone
     falls back to its own default, then to ``FALLBACK_PLAYBOOK``.
     """
     label = getattr(agreement_type, "label", agreement_type) or ""
     subtype = getattr(agreement_type, "subtype", None)
     if label == "license" and subtype == "trademark":
         return TRADEMARK_PLAYBOOK
+    if label == "license" and subtype == "software":
+        return DEFAULT_BY_SUBTYPE["services"]
     if label in ("services", "distribution", "other") and subtype in DEFAULT_BY_SUBTYPE:
         return DEFAULT_BY_SUBTYPE[subtype]
     return DEFAULT_BY_AGREEMENT_TYPE.get(label, FALLBACK_PLAYBOOK)

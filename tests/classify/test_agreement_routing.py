@@ -68,3 +68,16 @@ def test_licences_jvs_and_ndas_keep_their_playbooks():
     assert default_playbook_id("jv") == "joint-venture"
     assert default_playbook_id("nda") == "nda"
     assert default_playbook_id("other") == "tech-license"
+
+
+def test_a_software_licence_routes_to_the_services_playbook_and_a_technology_licence_does_not():
+    body = ("\n\nThis Agreement is made between Vendor Inc. (\"Licensor\") and Buyer Ltd (\"Licensee\").\n\n"
+            "1. Licence. Licensor hereby grants to Licensee a non-exclusive license to use the Software.\n")
+    for title in ("SOFTWARE LICENSE AND MAINTENANCE AGREEMENT", "LICENSE AND HOSTING AGREEMENT"):
+        t = atype.detect(_model(), title + body)
+        assert (t.label, t.subtype) == ("license", "software"), title
+        assert default_playbook_id(t) == "saas-services"
+    for title in ("SOFTWARE AND TECHNOLOGY LICENSE AGREEMENT", "PATENT LICENSE AGREEMENT"):
+        t = atype.detect(_model(), title + body)
+        assert t.label == "license" and t.subtype != "software", title
+        assert default_playbook_id(t) == "tech-license"
