@@ -302,7 +302,7 @@ def render_stages(res: dict) -> list[str]:
     lines.append(f"| pdfplumber `extract_text` (floor) | {_ms(statistics.median(floor) if floor else float('nan'))} | {_ms(_pct(floor, 0.9))} | |")
     if ratios:
         lines += ["", f"Pipeline / floor per document: median **{statistics.median(ratios):.2f}×**, "
-                      f"p90 {_pct(ratios, 0.9):.2f}×, max {max(ratios):.2f}× (target ≤ 2×)."]
+                      f"p90 {_pct(ratios, 0.9):.2f}×, max {max(ratios):.2f}× (target ≤ 0.6×)."]
     for d in bad:
         lines.append(f"- not analyzed: {d['name']}: {d['error']}")
     return lines

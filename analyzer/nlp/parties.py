@@ -42,7 +42,7 @@ def _org() -> dict:
         "suffix": re.compile(r"(?:^|[\s,]+)" + alternation(o["suffixes"], flags_upper=True) + r"(?![\w])"),
         "stops": re.compile("|".join(o["description_stops"])),
         "roles": r["roles"],
-        "role_words": sorted(r["roles"], key=len, reverse=True),
+        "role_patterns": [(w, re.compile(rf"\b{re.escape(w)}\b")) for w in sorted(r["roles"], key=len, reverse=True)],
         "not_parties": set(r["not_parties"]),
         "abbrev_end": re.compile(r"(?:Inc|Corp|Co|Ltd|L\.L\.C|S\.A|N\.V|B\.V|L\.P|P\.C|S\.p\.A|Pty|Pte|Ltda|U\.S\.A|[A-Z])\.$"),
     }
@@ -53,8 +53,8 @@ def role_of(alias: str) -> Optional[str]:
     low = re.sub(r"\s+", " ", alias.lower().strip())
     if low in o["roles"]:
         return o["roles"][low]
-    for w in o["role_words"]:
-        if re.search(rf"\b{re.escape(w)}\b", low):
+    for w, pattern in o["role_patterns"]:
+        if pattern.search(low):
             return o["roles"][w]
     return None
 

@@ -135,6 +135,10 @@ def insertion_point(report: Report, index: PresenceIndex, after: list[str]) -> O
     return max(top, key=lambda c: (c.start, c.end)).id
 
 
+# category -> (heading pattern, body pattern), compiled once
+_HEADING_PATTERNS = {cat: (re.compile(h, re.I), re.compile(b, re.I)) for cat, (h, b) in HEADINGS.items()}
+
+
 class Anchors:
     """Where a suggestion may edit existing text, and where its language goes instead."""
 
@@ -148,7 +152,7 @@ class Anchors:
             target = ci.get(ent.target_clause_id)
             if target is not None and not (target.start <= ent.start < target.end):
                 self.referenced.add(target.id)
-        self._patterns = {cat: (re.compile(h, re.I), re.compile(b, re.I)) for cat, (h, b) in HEADINGS.items()}
+        self._patterns = _HEADING_PATTERNS
 
     def _chain(self, start: int, end: int):
         """The clause at ``[start, end)`` and its ancestors, innermost first."""

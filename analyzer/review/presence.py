@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Iterable, Optional
 
 from analyzer.core.cjk import has_cjk, language_of
@@ -170,6 +171,13 @@ PHRASE_EXCEPTIONS: dict[str, str] = {
 }
 
 _FLAGS = re.I
+
+
+@lru_cache(maxsize=None)
+def _compiled(pattern: str) -> re.Pattern:
+    """``pattern`` (one of the fixed heading, body and phrase patterns) compiled with ``_FLAGS``, held
+    here rather than in ``re``'s own cache, which the patterns made per document would push it out of."""
+    return re.compile(pattern, _FLAGS)
 # page furniture that names a category's keyword without being a clause ("Confidential Execution Version")
 _BOILERPLATE = re.compile(r"\bconfidential (?:execution version|treatment(?: requested)?|portions?)\b|\[\*+\]"
                           r"|omitted pursuant to[^.]*|^source:[^\n]*", re.I | re.M)
@@ -249,6 +257,7 @@ class PresenceIndex:
         self.sections: list[Section] = self.headings.sections
         self._operative: Optional[list[tuple[int, int]]] = None
         self._body_starts: dict[tuple[int, str, int], int] = {}
+        self._phrase_hits: dict[str, list[tuple[int, int]]] = {}
 
     def clause_at(self, start: int, end: int) -> Optional[str]:
         """The id of the clause at ``[start, end)`` (``ClauseIndex.innermost``)."""
@@ -266,7 +275,7 @@ class PresenceIndex:
         head = HEADINGS.get(category)
         if not head:
             return []
-        return [(sec.start, sec.end) for sec in self.headings.sections_titled(re.compile(head[0], _FLAGS))]
+        return [(sec.start, sec.end) for sec in self.headings.sections_titled(_compiled(head[0]))]
 
     def operative_sentences(self) -> list[tuple[int, int]]:
         """Sentences that can carry an obligation: not definitions, recitals, cross-references
@@ -294,12 +303,23 @@ class PresenceIndex:
             return False
         return not self._definitions.point(start)
 
+    def _phrase_sentences(self, category: str) -> list[tuple[int, int]]:
+        """The operative sentences with a phrase of ``category`` (and none of its exceptions), in order."""
+        hits = self._phrase_hits.get(category)
+        if hits is None:
+            pat = _compiled(PHRASES[category])
+            unless = _compiled(PHRASE_EXCEPTIONS[category]) if category in PHRASE_EXCEPTIONS else None
+            hits = self._phrase_hits[category] = [
+                (s, e) for s, e in self.operative_sentences()
+                if pat.search(self.text, s, e) and not (unless and unless.search(self.text, s, e))]
+        return hits
+
     def evidence(self, category: str) -> list[Unit]:
         if category in self._cache:
             return self._cache[category]
         units: list[Unit] = []
         head = HEADINGS.get(category)
-        keyword = re.compile(head[1], _FLAGS) if head else None  # a label must say something of its kind
+        keyword = _compiled(head[1]) if head else None  # a label must say something of its kind
         for lab in self.report.labels if "label" in self.signals else ():
             if lab.category == category and lab.flagged and self._operative_span(lab.start, lab.end, category) \
                     and (keyword is None or keyword.search(_BOILERPLATE.sub(" ", self.text[lab.start:lab.end]))
@@ -313,7 +333,7 @@ class PresenceIndex:
                     and (keyword is None or keyword.search(_BOILERPLATE.sub(" ", self.text[doc.start:doc.end]))):
                 units.append(Unit(doc.start, doc.end, self.clause_at(doc.start, doc.end), "label"))
         if head and "heading" in self.signals:
-            hpat, bpat = re.compile(head[0], _FLAGS), re.compile(head[1], _FLAGS)
+            hpat, bpat = _compiled(head[0]), _compiled(head[1])
             for sec in self.headings.sections_titled(hpat):
                 if is_document_title(sec.title) or _SENTENCE_TITLE.search(sec.title):
                     continue
@@ -327,11 +347,8 @@ class PresenceIndex:
                 units += [Unit(s, e, self.clause_at(s, e) or sec.clause_id, "heading") for s, e in sents]
         phrase = PHRASES.get(category)
         if phrase and not units and "phrase" in self.signals:  # phrases are the fallback signal when labels and headings find nothing
-            pat = re.compile(phrase, _FLAGS)
-            unless = re.compile(PHRASE_EXCEPTIONS[category], _FLAGS) if category in PHRASE_EXCEPTIONS else None
-            for s, e in self.operative_sentences():
-                if pat.search(self.text, s, e) and not (unless and unless.search(self.text, s, e)):
-                    units.append(Unit(s, e, self.clause_at(s, e), "phrase"))
+            for s, e in self._phrase_sentences(category):
+                units.append(Unit(s, e, self.clause_at(s, e), "phrase"))
         self._cache[category] = _dedupe(units)
         return self._cache[category]
 
@@ -363,11 +380,8 @@ class PresenceIndex:
             phrase = PHRASES.get(cat)
             if not phrase or "phrase" not in self.signals:
                 continue
-            pat = re.compile(phrase, _FLAGS)
-            unless = re.compile(PHRASE_EXCEPTIONS[cat], _FLAGS) if cat in PHRASE_EXCEPTIONS else None
-            for s, e in self.operative_sentences():
-                if not held.span(s, e) and pat.search(self.text, s, e) and not (unless and unless.search(self.text, s, e)) \
-                        and self._operative_span(s, e, cat):
+            for s, e in self._phrase_sentences(cat):
+                if not held.span(s, e) and self._operative_span(s, e, cat):
                     units.append(Unit(s, e, self.clause_at(s, e), "phrase"))
         units = _dedupe(units)
         lead_ins: dict[tuple[int, int], tuple[int, int]] = {}
@@ -432,7 +446,7 @@ class PresenceIndex:
         head = HEADINGS.get(category)
         if not head:
             return []
-        hpat = re.compile(head[0], _FLAGS)
+        hpat = _compiled(head[0])
         out: list[Unit] = []
         for s, e in self.sentences:
             m = _DEFINED.match(self.text, s, e)
@@ -482,7 +496,7 @@ class PresenceIndex:
         category ("the obligations of confidentiality shall survive")."""
         holding = {a for cid in clause_ids for a in self._lineage(cid)}
         head = HEADINGS.get(category)
-        naming = re.compile(head[0], _FLAGS) if head else None
+        naming = _compiled(head[0]) if head else None
         out: list[Unit] = []
         for s, e in self.sentences:
             if not _SURVIVAL.search(self.text, s, e):

@@ -21,6 +21,7 @@ from __future__ import annotations
 import bisect
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Iterable, Optional, Sequence
 
 from analyzer.core.headings import (
@@ -129,14 +130,43 @@ def _next_at_or_above(heads: Sequence[Heading], default: int) -> list[int]:
     return out
 
 
+# The characters other than ASCII letters that a case-insensitive regular expression matches
+# to an ASCII letter ("İ", dotless "ı", long "ſ", the Kelvin sign); lower-casing does the rest.
+_FOLD = {0x130: "i", 0x131: "i", 0x17F: "s", 0x212A: "k"}
+_SEPARATOR = re.compile(r"[^a-z0-9]+")
+
+
+@lru_cache(maxsize=4096)
+def _heading_words(heading: str) -> tuple[str, ...]:
+    return tuple(w.lower() for w in re.findall(r"[A-Za-z0-9]+", heading))
+
+
 def body_start(text: str, start: int, heading: str, end: int) -> int:
-    """Where the text under ``heading`` starts in ``[start, end)``: just after the heading's words
-    (``start`` when they are not found near it)."""
-    words = [re.escape(w) for w in re.findall(r"[A-Za-z0-9]+", heading)]
+    """Where the text under ``heading`` starts in ``[start, end)``: just after the first place,
+    within ``_BODY_SEARCH`` characters (plus the heading's length) of ``start``, where the heading's
+    words follow each other in any case, separated by anything but letters and digits (the first
+    word may end a longer word, the last may begin one); ``start`` when they are not found there.
+
+    The text is case-folded as ``re.IGNORECASE`` compares it, and the words are looked up as
+    plain strings, so no pattern is compiled per heading."""
+    words = _heading_words(heading)
     if not words:
         return start
-    m = re.compile(r"[^A-Za-z0-9]+".join(words), re.I).search(text, start, min(end, start + _BODY_SEARCH + len(heading)))
-    return m.end() if m else start
+    window = text[start:min(end, start + _BODY_SEARCH + len(heading))]
+    folded = (window if window.isascii() else window.translate(_FOLD)).lower()
+    first, rest = words[0], words[1:]
+    at = folded.find(first)
+    while at >= 0:
+        pos = at + len(first)
+        for word in rest:
+            sep = _SEPARATOR.match(folded, pos)
+            if sep is None or not folded.startswith(word, sep.end()):
+                break
+            pos = sep.end() + len(word)
+        else:
+            return start + pos
+        at = folded.find(first, at + 1)
+    return start
 
 
 # --------------------------------------------------------------------------- the document
