@@ -130,7 +130,8 @@ PHRASES: dict[str, str] = {
                                r"|\b(?:not be|no|neither party (?:shall|will) be) (?:liable|responsible)\b[^.]{0,120}\bindirect (?:loss|damage)"
                                r"|\bconsequential (?:or \w+ )?damages\b|\b(?:shall|will) not be liable\b[^.]{0,120}\b(?:indirect|incidental|consequential|punitive|exemplary)\b",
     "cap_on_liability": r"\bliab\w*[^.]{0,120}\b(?:shall not exceed|not to exceed|limited to)|\baggregate liability\b",
-    "governing_law": r"governed by\b[^.]{0,60}\blaws? of|construed (?:in accordance with|under) the laws? of",
+    "governing_law": r"governed by\b[^.]{0,60}\blaws? of|construed (?:in accordance with|under) the laws? of"
+                     r"|governed\b[^.]{0,40}\bby the (?:applicable )?(?:laws?|regulations|legislation) of\b",
     "dispute_resolution": r"\b(?:disputes?|proceedings?|claims?|actions?)\b[^.]{0,120}\b(?:shall|will|must) be (?:brought|heard|litigated|commenced|filed)\b[^.]{0,60}\b(?:courts?|state of|county of)\b"
                           r"|(?:settled|resolved|determined|referred|submitted|decided)\s+(?:\w+\s+){0,4}(?:by|to|through|in)\s+(?:binding\s+|final\s+)?(?:arbitration|mediation)"
                           r"|\barbitration (?:shall|will) be\b|\bexclusive jurisdiction\b|submit\w* to the (?:non-)?exclusive jurisdiction|\bvenue\b[^.]{0,80}\bcourts?\b",
@@ -141,7 +142,10 @@ PHRASES: dict[str, str] = {
                        r"|terminate[^.]{0,40}\bin the event of its [\"“]?assignment",
     "change_of_control": r"\bchange (?:of|in) (?:the )?(?:effective )?control\b|\bcontrolling interest\b|\bceases? to be (?:directly or indirectly )?controlled\b"
                          r"|\bcontrol of (?:either|any|a|the other|such|that) party\b[^.]{0,60}\b(?:pass|change|transfer)"
-                         r"|\b(?:assign|transfer)\w*[^.]{0,160}\bin connection with (?:a |any |the )?(?:merger|acquisition|consolidation|sale of (?:all|substantially all))",
+                         r"|\b(?:assign|transfer)\w*[^.]{0,160}\bin connection with (?:a |any |the )?(?:merger|acquisition|consolidation|sale of (?:all|substantially all))"
+                         r"|\b(?:merger|consolidation|(?:is |are |be )?acquired by|merges? with)\b[^.]{0,200}\b(?:terminat|buy-?out|consent)"
+                         r"|\bterminat\w*[^.]{0,200}\b(?:merger|consolidation) of\b"
+                         r"|\bacquisition of (?:the )?(?:majority|all or substantially all|more than (?:fifty|50))\b[^.]{0,80}\b(?:shares|stock|voting|assets)",
     "force_majeure": r"\bforce majeure\b",
     "technology_transfer_know_how": r"\bknow[\s-]?how\b[^.]{0,120}\b(?:deliver|disclose|provide|transfer|make available)|\btechnical assistance\b",
     "capital_contribution": r"\bcapital contributions?\b|\bcontribute\b[^.]{0,60}\bcapital\b|\bsubscribe for\b",
@@ -168,6 +172,7 @@ PHRASE_EXCEPTIONS: dict[str, str] = {
     "term": r"\b(?:invalid|unenforceable|illegal|void|severab\w*|contrary to)\b",
     "limitation_of_liability": r"\bliability insurance\b",
     "cap_on_liability": r"\bliability insurance\b",
+    "change_of_control": r"\bentire agreement\b|\bsupersedes?\b",  # a "merger" (integration) clause
 }
 
 _FLAGS = re.I

@@ -77,6 +77,22 @@ def test_share_transfer_wording(sentence, present):
     assert found(report(loose=sentence), "transfer_restrictions") == present
 
 
+@pytest.mark.parametrize("sentence, category, present", [
+    ("In the event of the merger or consolidation of the Company with any other entity, the Agent shall have the "
+     "right to terminate the Agreement by so notifying the Company in writing.", "change_of_control", True),
+    ("The Licensor may terminate this Agreement on thirty days' notice on the merger of the Licensee with another "
+     "entity.", "change_of_control", True),
+    ("This Agreement is the entire agreement of the parties and supersedes any merger or prior understanding, and "
+     "survives if it is terminated.", "change_of_control", False),
+    ("The Company may merge with another entity without notice.", "change_of_control", False),
+    ("This Manual is governed in all its parts by the applicable regulations of the Republic of Colombia.",
+     "governing_law", True),
+    ("The Services are governed by the Service Levels in Schedule 2.", "governing_law", False),
+])
+def test_change_of_control_and_governing_law_wording(sentence, category, present):
+    assert found(report(loose=sentence), category) == present
+
+
 def test_a_bare_heading_label_is_not_evidence():
     rep = report([("Misc", "Notices shall be in writing.")], loose="-------- 9.0 Limitation of Liability\n",
                  labels=[("limitation_of_liability", "-------- 9.0 Limitation of Liability")])
