@@ -85,6 +85,7 @@ class Attributes(CrossBorderAttributes, BalanceAttributes):
                                         "WIPO", "DIS", "CIETAC", "SCC", "VIAC", "SWISS"]] = None
     arbitration_seat: Optional[str] = None
     courts: Optional[str] = None
+    domestic: Optional[bool] = None  # of the contract, not the clause: its parties and law in one country
     # compliance
     export_regimes: list[Literal["ear", "itar", "eu_dual_use", "ofac", "generic"]] = Field(default_factory=list)
     gdpr: Optional[bool] = None
@@ -130,6 +131,7 @@ class Context:
 
     defined_terms: set[str] = field(default_factory=set)          # lower-cased
     roles: dict[str, str] = field(default_factory=dict)           # lower-cased name/alias -> role
+    domestic: Optional[bool] = None  # parties and governing law in one country (None: unknown)
     # what each piece of text states, read once per document (the same sentence is read for many rules)
     memo: dict[str, dict] = field(default_factory=dict, repr=False, compare=False)
 
@@ -188,4 +190,6 @@ def extract_attributes(text: str, spans: list[tuple[int, int]], context: Optiona
     if "territory" not in merged and ctx.defined_terms & {"territory", "licensed territory"}:
         merged["territory"] = "defined term"
     derive_balance(merged, where)
+    if ctx.domestic is not None:
+        merged["domestic"] = ctx.domestic
     return Attributes(**merged, spans=where)

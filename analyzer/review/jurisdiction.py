@@ -104,6 +104,17 @@ def detect(report) -> Jurisdiction:
     return Jurisdiction(governing_law=country_of(law) if law else None, party_countries=countries, sino_foreign_jv=jv)
 
 
+def domestic(report) -> Optional[bool]:
+    """True when the parties (at least one of them known) and the governing law all point to one
+    country and at least two of them are known; None when too little is known to say."""
+    j = detect(report)
+    known = [c for c in j.party_countries if c]
+    points = known + ([j.governing_law] if j.governing_law else [])
+    if not known or len(points) < 2:
+        return None
+    return len(set(points)) == 1
+
+
 def forum_defaults(report) -> dict[str, str]:
     """Placeholder values for the law and forum language (``governing_law``, ``arbitration_rules``,
     ``arbitration_seat``, ``courts``) that fit ``report``; empty when there is nothing to go on."""

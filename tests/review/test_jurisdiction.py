@@ -68,3 +68,21 @@ def test_a_us_german_licence_gets_a_seat_in_a_new_york_convention_state():
 
 def test_nothing_to_go_on_leaves_the_playbook_defaults():
     assert forum_defaults(clause_report([("Price", "The price is fixed.")])) == {}
+
+
+DOMESTIC_PREAMBLE = ("This Agreement is made between Acme Robotics Inc., a Delaware corporation (\"Licensor\"), and "
+                     "Bolt Devices Inc., a California corporation (\"Licensee\").\n\n")
+COURTS = ("Governing law", "This Agreement is governed by the laws of the State of New York. Any dispute shall be "
+          "brought exclusively in the state or federal courts located in New York County, New York.")
+
+
+def test_courts_are_a_finding_only_across_borders():
+    national_courts = "harder to enforce abroad"
+    home = _report(DOMESTIC_PREAMBLE, [COURTS], [("Acme Robotics Inc.", "licensor"), ("Bolt Devices Inc.", "licensee")])
+    abroad = _report(LICENCE_PREAMBLE, [COURTS], [("Acme Robotics Inc.", "licensor"), ("Rheinwerk GmbH", "licensee")])
+    from analyzer.review.jurisdiction import domestic
+
+    assert domestic(home) is True and domestic(abroad) is False
+    messages = lambda r: " ".join(f.message for f in compare(r, resolve_playbook("tech-license"), "licensee"))  # noqa: E731
+    assert national_courts not in messages(home)
+    assert national_courts in messages(abroad)
