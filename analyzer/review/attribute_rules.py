@@ -62,7 +62,7 @@ _LAW_RULES = [("ICC", r"\bICC\b|International Chamber of Commerce"), ("LCIA", r"
               ("SIAC", r"\bSIAC\b|Singapore International Arbitration"), ("HKIAC", r"\bHKIAC\b|Hong Kong International Arbitration"),
               ("ICDR", r"\bICDR\b|International Cent(?:re|er) for Dispute Resolution"), ("AAA", r"\bAAA\b|American Arbitration Association"),
               ("UNCITRAL", r"UNCITRAL"), ("JAMS", r"\bJAMS\b"), ("WIPO", r"\bWIPO\b"), ("DIS", r"\bDIS\b|German Arbitration Institute"),
-              ("CIETAC", r"CIETAC|China International Economic and Trade Arbitration"), ("SCC", r"\bSCC\b|Stockholm Chamber of Commerce"),
+              ("CIETAC", r"CIETAC|China International Economic and Trade (?:Arbitration )?Commission"), ("SCC", r"\bSCC\b|Stockholm Chamber of Commerce"),
               ("VIAC", r"\bVIAC\b|Vienna International Arbitral"), ("SWISS", r"Swiss Rules|Swiss Chambers")]
 _PLACE = r"\[?(?P<place>[A-Z][A-Za-z'\-]+(?:(?:,? |, )(?:[A-Z][A-Za-z'\-]+|of|de)(?![A-Za-z]))*)"
 

@@ -144,6 +144,9 @@ def test_attributes_liability(text, expected):
      "Geneva, Switzerland.", None, "ICC", "Geneva, Switzerland"),
     ("Any dispute shall be referred to arbitration in Singapore under the SIAC Rules.", None, "SIAC", "Singapore"),
     ("The seat of arbitration shall be London. The language is English; the ICC Rules apply.", None, "ICC", "London"),
+    # the commission named without "Arbitration", its own rules
+    ("Either Party may submit the dispute to China International Economic and Trade Commission for arbitration in "
+     "Beijing according to its arbitration rules then in effect.", None, "CIETAC", "Beijing"),
 ])
 def test_attributes_law_and_arbitration(text, law, rules, seat):
     a = attrs(text)
