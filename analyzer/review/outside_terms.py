@@ -48,10 +48,12 @@ _AMENDMENT_TITLE = re.compile(
     r"^\W*(?:(?:first|second|third|fourth|fifth|sixth)\s+)?(?:amendment|addendum)\b(?!\s+and\s+restat)"
     r"|\b(?:amendment|addendum)\s+(?:no\.?|number|n°|#)\s*\d+|\baddendum\s+[IVX]+\b", re.I)
 _SUPPLEMENTS = re.compile(
-    r"\bThis\s+(?:DPA|Addendum|Amendment|Supplement|[A-Z][\w\-]*(?:\s+[A-Z][\w\-]*){0,4})\s+"
+    r"\bThis\s+(?!(?:Schedule|Exhibit|Annex|Appendix|Attachment)\b)"
+    r"(?:DPA|Addendum|Amendment|Supplement|[A-Z][\w\-]*(?:\s+[A-Z][\w\-]*){0,4})\s+"
     r"(?:forms?\s+(?:an?\s+(?:integral\s+)?)?part\s+of(?:\s+and\s+supplements)?|supplements|amends|"
     r"is\s+(?:an?\s+)?(?:addendum|supplement|amendment)\s+to)\s+the\b[^.;:\n]{0,60}")
 _TITLE_CHARS = 400
+_OPENING_CHARS = 3000  # where a document says what it supplements (a schedule saying so later is part of the whole)
 
 
 def supplemented_agreement(report: Report) -> Optional[str]:
@@ -64,7 +66,7 @@ def supplemented_agreement(report: Report) -> Optional[str]:
         m = _AMENDMENT_TITLE.search(title)
         if m is not None:
             return " ".join(title[m.start():].split())[:100]
-    m = _SUPPLEMENTS.search(report.text[:20000])
+    m = _SUPPLEMENTS.search(report.text[:_OPENING_CHARS])
     return " ".join(m.group(0).split()) if m is not None else None
 
 

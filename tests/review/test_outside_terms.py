@@ -25,6 +25,8 @@ def _report(text: str) -> Report:
     ("AMENDED AND RESTATED LICENSE AGREEMENT\n\nThis Agreement is made between A and B.", False),
     ("COOPERATION AGREEMENT (2014 Amendment)\n\nThis Cooperation Agreement is made between A and B.", False),
     ("LICENSE AGREEMENT\n\nThis Agreement may be amended only in writing signed by both parties.", False),
+    # a schedule of the agreement itself
+    ("SUPPLY AGREEMENT\n\nSCHEDULE 1\n\nThis Schedule forms part of the Agreement and sets out the Products.", False),
 ])
 def test_an_amendment_or_supplement_is_recognised(opening, amends):
     assert (supplemented_agreement(_report(opening)) is not None) == amends
