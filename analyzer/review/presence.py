@@ -142,7 +142,7 @@ PHRASES: dict[str, str] = {
                        r"|terminate[^.]{0,40}\bin the event of its [\"“]?assignment",
     "change_of_control": r"\bchange (?:of|in) (?:the )?(?:effective )?control\b|\bcontrolling interest\b|\bceases? to be (?:directly or indirectly )?controlled\b"
                          r"|\bcontrol of (?:either|any|a|the other|such|that) party\b[^.]{0,60}\b(?:pass|change|transfer)"
-                         r"|\b(?:assign|transfer)\w*[^.]{0,160}\bin connection with (?:a |any |the )?(?:merger|acquisition|consolidation|sale of (?:all|substantially all))"
+                         r"|\b(?:assign|transfer)\w*[^.]{0,160}\bin connection with\b[^.]{0,40}?\b(?:merger|acquisition|consolidation|reorgani[sz]ation|sale of (?:all|substantially all))"
                          r"|\b(?:merger|consolidation|(?:is |are |be )?acquired by|merges? with)\b[^.]{0,200}\b(?:terminat|buy-?out|consent)"
                          r"|\bterminat\w*[^.]{0,200}\b(?:merger|consolidation) of\b"
                          r"|\bacquisition of (?:the )?(?:majority|all or substantially all|more than (?:fifty|50))\b[^.]{0,80}\b(?:shares|stock|voting|assets)",

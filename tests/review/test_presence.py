@@ -85,6 +85,9 @@ def test_share_transfer_wording(sentence, present):
     ("This Agreement is the entire agreement of the parties and supersedes any merger or prior understanding, and "
      "survives if it is terminated.", "change_of_control", False),
     ("The Company may merge with another entity without notice.", "change_of_control", False),
+    ("Either party may assign this Agreement, with notice to the other party, in connection with the assigning "
+     "party's merger, reorganization, acquisition or other transfer of all or substantially all of its assets.",
+     "change_of_control", True),
     ("This Manual is governed in all its parts by the applicable regulations of the Republic of Colombia.",
      "governing_law", True),
     ("The Services are governed by the Service Levels in Schedule 2.", "governing_law", False),
