@@ -7,8 +7,6 @@ Skipped when chromium or the playwright package is absent (`make system-deps` in
 
 from __future__ import annotations
 
-import shutil
-import sys
 from pathlib import Path
 
 import docx
@@ -17,9 +15,6 @@ import pytest
 pytestmark = pytest.mark.browser
 
 ROOT = Path(__file__).resolve().parents[2]
-sys.path.insert(0, str(ROOT / "scripts"))
-CHROMIUM = shutil.which("chromium") or ("/usr/bin/chromium" if Path("/usr/bin/chromium").exists() else None)
-TIMEOUT_MS = 180_000
 
 CURE_OLD = "within ten (10) days after receiving written notice"
 CURE_NEW = "within five (5) days after receiving written notice"
@@ -47,31 +42,6 @@ def drafts(tmp_path_factory):
     old.write_text(text, encoding="utf-8")
     new.write_text(their_markup(text), encoding="utf-8")
     return old, new
-
-
-@pytest.fixture(scope="module")
-def server():
-    from screenshot import serve
-
-    with serve() as url:
-        yield url
-
-
-@pytest.fixture(scope="module")
-def page(server):
-    if CHROMIUM is None:
-        pytest.skip("chromium is not installed (make system-deps)")
-    sync_api = pytest.importorskip("playwright.sync_api")
-    from screenshot import CHROMIUM_ARGS
-
-    with sync_api.sync_playwright() as pw:
-        browser = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        context = browser.new_context(viewport={"width": 1440, "height": 1000}, accept_downloads=True)
-        pg = context.new_page()
-        pg.set_default_timeout(TIMEOUT_MS)
-        yield pg
-        context.close()
-        browser.close()
 
 
 def _cards(page) -> list[tuple[str, str]]:
