@@ -12,3 +12,15 @@ def _no_background_warm_up(request, monkeypatch):
         import ui.state
 
         monkeypatch.setattr(ui.state, "warm_up", lambda: None)
+
+
+@pytest.fixture(scope="module", autouse=True)
+def _record_media():
+    """AppTest keeps the media storages it creates (``app_media.download_data`` reads them)."""
+    import streamlit.testing.v1.app_test as app_test
+    from app_media import RecordingStorage
+
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr(app_test, "MemoryMediaFileStorage", RecordingStorage)
+        yield
+    RecordingStorage.instances.clear()

@@ -5,12 +5,11 @@ from __future__ import annotations
 import html
 import io
 import json
-import os
 import zipfile
 from pathlib import Path
 
 import pytest
-from streamlit.runtime.memory_media_file_storage import MemoryMediaFileStorage
+from app_media import download_data
 from streamlit.testing.v1 import AppTest
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -18,38 +17,6 @@ APP = str(ROOT / "app.py")
 TIMEOUT = 120
 
 
-class _RecordingStorage(MemoryMediaFileStorage):
-    """Keeps every storage AppTest creates so a download button's bytes can be read after the run."""
-
-    instances: list["_RecordingStorage"] = []
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        _RecordingStorage.instances.append(self)
-
-
-@pytest.fixture(scope="module", autouse=True)
-def _record_media():
-    import streamlit.testing.v1.app_test as app_test
-
-    with pytest.MonkeyPatch.context() as mp:
-        mp.setattr(app_test, "MemoryMediaFileStorage", _RecordingStorage)
-        yield
-    _RecordingStorage.instances.clear()
-
-
-def download_data(at: AppTest, key: str) -> bytes:
-    """The bytes behind the download button ``key`` in the last run."""
-    from streamlit.runtime.media_file_storage import MediaFileStorageError
-
-    button = next(b for b in at.get("download_button") if b.key == key)
-    name = os.path.basename(button.proto.url)
-    for storage in reversed(_RecordingStorage.instances):
-        try:
-            return storage.get_file(name).content
-        except MediaFileStorageError:
-            continue
-    raise AssertionError(f"no stored file behind download button {key}")
 
 
 def _app() -> AppTest:

@@ -3,12 +3,10 @@ with ``AppTest`` and the real library."""
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
-from typing import ClassVar
 
 import pytest
-from streamlit.runtime.memory_media_file_storage import MemoryMediaFileStorage
+from app_media import download_data
 from streamlit.testing.v1 import AppTest
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -17,34 +15,8 @@ APP = str(ROOT / "app.py")
 pytestmark = pytest.mark.slow
 
 
-class _Storage(MemoryMediaFileStorage):
-    instances: ClassVar[list[MemoryMediaFileStorage]] = []
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        _Storage.instances.append(self)
-
-
-@pytest.fixture(autouse=True)
-def _record_media(monkeypatch):
-    from streamlit.testing.v1 import app_test
-
-    monkeypatch.setattr(app_test, "MemoryMediaFileStorage", _Storage)
-    yield
-    _Storage.instances.clear()
-
-
 def _download(at: AppTest, key: str) -> str:
-    from streamlit.runtime.media_file_storage import MediaFileStorageError
-
-    button = next(b for b in at.get("download_button") if b.key == key)
-    name = os.path.basename(button.proto.url)
-    for storage in reversed(_Storage.instances):
-        try:
-            return storage.get_file(name).content.decode("utf-8")
-        except MediaFileStorageError:
-            continue
-    raise AssertionError(f"no stored file behind download button {key}")
+    return download_data(at, key).decode("utf-8")
 
 
 def _shown(at: AppTest) -> str:

@@ -13,11 +13,8 @@ from pathlib import Path
 
 import docx
 import pytest
+from app_media import download_data
 from streamlit.testing.v1 import AppTest
-from test_app import (
-    _record_media,  # noqa: F401
-    download_data,  # noqa: F401  (records the media of download buttons)
-)
 
 from analyzer.core.schema import Severity
 
