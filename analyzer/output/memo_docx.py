@@ -85,8 +85,8 @@ def memo_docx(report: Report, review: Optional[Review] = None) -> bytes:
             run = p.add_run(_clean(f"Decision: {dp['label']}"))
             run.bold = True
             run.font.color.rgb = RGBColor.from_string(DECISION_COLOURS.get(dp["status"] or "", "000000"))
-        if check_note(f):
-            doc.add_paragraph().add_run(_clean(check_note(f))).italic = True
+        if note := check_note(f):
+            doc.add_paragraph().add_run(_clean(note)).italic = True
         doc.add_paragraph(_clean(f.message))
         for ev in f.evidence:
             doc.add_paragraph(_clean(_excerpt(report, ev.start, ev.end)), style="Quote")

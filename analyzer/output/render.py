@@ -211,8 +211,8 @@ def to_markdown(report: Report, review: Optional[Review] = None) -> str:
             lines.append(f"### \\[{md(f.severity.upper())}\\] {md(f.kind)}: {md(f.category)}"
                          f"{' ' + md(where) if where else ''}{label}")
             lines.append("")
-            if check_note(f):
-                lines += [f"*{md(check_note(f))}*", ""]
+            if note := check_note(f):
+                lines += [f"*{md(note)}*", ""]
             lines.append(md(f.message))
             for ev in f.evidence:
                 lines += ["", f"> {md(_excerpt(report, ev.start, ev.end))}"]
@@ -280,10 +280,11 @@ def to_html(report: Report, review: Optional[Review] = None) -> str:
             dp = decision_parts(report, review, f)
             status = dp["status"] or ""
             badge = f"<span class='decision {status}'>{esc(dp['label'])}</span>" if dp["label"] else ""
+            note = check_note(f)
             parts.append(f"<div class='finding {f.severity} {status}' id='finding-{esc(f.id)}'>"
                          f"<h3>[{f.severity.upper()}] {esc(f.kind)}: {esc(f.category)}"
                          f"{esc(_finding_clause(report, f))}{badge}</h3>"
-                         + (f"<p class='check'><i>{esc(check_note(f))}</i></p>" if check_note(f) else "")
+                         + (f"<p class='check'><i>{esc(note)}</i></p>" if note else "")
                          + f"<p>{esc(f.message)}</p>")
             for ev in f.evidence:
                 parts.append(f"<blockquote>{esc(_excerpt(report, ev.start, ev.end))}</blockquote>")

@@ -42,7 +42,7 @@ from analyzer.core.schema import Finding, Report, Span, Suggestion, make_id
 from analyzer.core.span_index import Covered, SpanIndex
 from analyzer.review.attributes import Attributes, document_context, extract_attributes
 from analyzer.review.cover_page import onto_cover_page
-from analyzer.review.jurisdiction import domestic, forum_defaults
+from analyzer.review.jurisdiction import detect, forum_defaults
 from analyzer.review.placeholders import fill, placeholder_values
 from analyzer.review.playbook import Check, Playbook, Rule
 from analyzer.review.presence import HEADINGS, SIGNALS, PresenceIndex, Unit
@@ -235,9 +235,10 @@ class _Comparer:
         self.sha = report.document.sha256
         self.index = PresenceIndex(report, signals)
         self.values = placeholder_values(report, playbook.defaults)
-        self.values.update(forum_defaults(report))
+        jurisdiction = detect(report)
+        self.values.update(forum_defaults(report, jurisdiction))
         self.ctx = document_context(report.text, report.entities, report.parties)
-        self.ctx.domestic = domestic(report)
+        self.ctx.domestic = jurisdiction.domestic
         self.source: dict[str, str] = {}  # finding id -> how its evidence was found
         self.sentences = SpanIndex([(x.start, x.end) for x in report.sentences])
         self.anchors = Anchors(report, self.index)

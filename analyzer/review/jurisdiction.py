@@ -63,6 +63,16 @@ class Jurisdiction:
     def prc_party(self) -> bool:
         return "China" in self.party_countries
 
+    @property
+    def domestic(self) -> Optional[bool]:
+        """True when the parties (at least one of them known) and the governing law all point to
+        one country and at least two of them are known; None when too little is known to say."""
+        known = [c for c in self.party_countries if c]
+        points = known + ([self.governing_law] if self.governing_law else [])
+        if not known or len(points) < 2:
+            return None
+        return len(set(points)) == 1
+
 
 def country_of(text: str) -> Optional[str]:
     """The first country ``text`` names, by position."""
@@ -104,21 +114,11 @@ def detect(report) -> Jurisdiction:
     return Jurisdiction(governing_law=country_of(law) if law else None, party_countries=countries, sino_foreign_jv=jv)
 
 
-def domestic(report) -> Optional[bool]:
-    """True when the parties (at least one of them known) and the governing law all point to one
-    country and at least two of them are known; None when too little is known to say."""
-    j = detect(report)
-    known = [c for c in j.party_countries if c]
-    points = known + ([j.governing_law] if j.governing_law else [])
-    if not known or len(points) < 2:
-        return None
-    return len(set(points)) == 1
-
-
-def forum_defaults(report) -> dict[str, str]:
+def forum_defaults(report, j: Optional[Jurisdiction] = None) -> dict[str, str]:
     """Placeholder values for the law and forum language (``governing_law``, ``arbitration_rules``,
-    ``arbitration_seat``, ``courts``) that fit ``report``; empty when there is nothing to go on."""
-    j = detect(report)
+    ``arbitration_seat``, ``courts``) that fit ``report`` (whose ``detect`` is ``j`` when given);
+    empty when there is nothing to go on."""
+    j = j or detect(report)
     out: dict[str, str] = {}
     if j.sino_foreign_jv:
         out["governing_law"] = PRC_LAW

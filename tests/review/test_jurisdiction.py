@@ -80,9 +80,7 @@ def test_courts_are_a_finding_only_across_borders():
     national_courts = "harder to enforce abroad"
     home = _report(DOMESTIC_PREAMBLE, [COURTS], [("Acme Robotics Inc.", "licensor"), ("Bolt Devices Inc.", "licensee")])
     abroad = _report(LICENCE_PREAMBLE, [COURTS], [("Acme Robotics Inc.", "licensor"), ("Rheinwerk GmbH", "licensee")])
-    from analyzer.review.jurisdiction import domestic
-
-    assert domestic(home) is True and domestic(abroad) is False
+    assert detect(home).domestic is True and detect(abroad).domestic is False
     messages = lambda r: " ".join(f.message for f in compare(r, resolve_playbook("tech-license"), "licensee"))  # noqa: E731
     assert national_courts not in messages(home)
     assert national_courts in messages(abroad)
