@@ -19,7 +19,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Literal, Optional, get_args, get_origin
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import ConfigDict, Field
 
 from analyzer.review.attribute_rules import read_attributes
 from analyzer.review.balance_attributes import BalanceAttributes, derive_balance, infer_licence_roles
