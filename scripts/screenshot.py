@@ -134,6 +134,9 @@ def main(argv: list[str] | None = None) -> int:
             for _ in range(2 if not (args.batch or args.compare) else 0):  # the first session loads the models; the second is warm
                 page.goto(url)
                 upload_and_wait(page, args.sample)
+                # the first findings come from the fast stage: wait for the full classifier's
+                page.wait_for_selector("text=Refining", state="detached")
+                wait_idle(page)
             if args.batch:
                 batch_page(page, url, args.batch)
             if args.compare:

@@ -34,7 +34,9 @@ _BADGE = {"worse": ":red-badge[worse]", "better": ":green-badge[better]", "neutr
 
 
 def _upload(label: str, key: str, limits: Limits) -> Upload | None:
-    f = st.file_uploader(label, type=["docx", "pdf", "txt"], key=key,
+    # ".doc" is accepted so that the bytes, not the name, decide: a legacy Word file gets the same
+    # one-line reason as on the review page and in the CLI; a DOCX named .doc is read as one.
+    f = st.file_uploader(label, type=["docx", "pdf", "txt", "doc"], key=key,
                          help=f"Up to {human_size(limits.max_upload_bytes)}. Analyzed on this machine only.")
     if f is None:
         return None
@@ -116,9 +118,9 @@ def _changes(cmp) -> None:
     for issue in report.issues:
         st.warning(md_escape(f"{issue.stage}: {issue.message}"))
     for change in report.changes:  # the report lists the worse changes first
-        sev = f" · {change.severity}" if change.severity else ""
+        sev = f" · {md_escape(change.severity)}" if change.severity else ""
         with st.container(border=True):
-            st.markdown(f"{_BADGE[change.judgement]} **{md_escape(change.kind)}{md_escape(sev)}**")
+            st.markdown(f"{_BADGE[change.judgement]} **{md_escape(change.kind)}**{sev}")
             st.html(f"<p class='ca-line'>{html.escape(change.message)}</p>")
             for reason in change.reasons:
                 st.html(f"<p class='ca-note'>{html.escape(reason.judgement)}: {html.escape(reason.message)}"

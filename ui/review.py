@@ -263,7 +263,7 @@ def _render() -> None:
         st.info("Upload a licence, collaboration or joint-venture agreement to start.")
         return
     auto = next(c for c in playbook_choices() if c.key == AUTO)
-    base = run_analysis(upload, auto, None)
+    base = run_analysis(upload, auto, None, notice=False)  # the report shown below says it
     if base is None:
         return
     choice, perspective, overlays = _controls(base)

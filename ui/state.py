@@ -255,11 +255,13 @@ def one_line_error(exc: BaseException, name: str) -> str:
 
 
 def run_analysis(upload: Upload, choice: PlaybookChoice, perspective: Optional[str],
-                 overlays: tuple[str, ...] = ()) -> Optional[Report]:
+                 overlays: tuple[str, ...] = (), notice: bool = True) -> Optional[Report]:
     """The report for ``upload`` under ``choice``/``perspective`` with the jurisdiction ``overlays``,
     from the cache or computed now.
 
     Shows progress with ``st.status``; failures are shown as one-line errors and give None.
+    ``notice``: say that a report from the fast stage is still being refined (a page that asks
+    for several reports of one upload says it once).
     """
     reports = store("reports")
     base_key = (upload.sha256, AUTO, None)
@@ -276,7 +278,7 @@ def run_analysis(upload: Upload, choice: PlaybookChoice, perspective: Optional[s
             log.exception("refining the report of %s failed", upload.name)
             store("unstaged")[upload.sha256] = True
     if key in reports:
-        if base_key in provisional:
+        if base_key in provisional and notice:
             _refining_notice()
         return reports[key]
     base = reports.get(base_key)
@@ -326,7 +328,7 @@ def run_analysis(upload: Upload, choice: PlaybookChoice, perspective: Optional[s
             return None
         status.update(label=f"Analyzed {name} in {time.perf_counter() - t0:.1f} s: "
                             f"{len(report.findings)} finding(s)", state="complete")
-    if base_key in provisional:
+    if base_key in provisional and notice:
         _refining_notice()
     return report
 

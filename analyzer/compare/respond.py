@@ -12,8 +12,9 @@ says what the change did and why it is worse for the client:
 
 With ``fallback=True``, a change made worse by a playbook finding that proposes language
 gets that language (the playbook's fallback where it has one) instead of the old wording.
-Every other change is left as the new draft has it, so rejecting the reply's changes gives
-back the new draft.
+Every other change is accepted: the new draft's wording stays, and where the input is one
+DOCX with the other side's tracked changes, those are accepted first (Word's "Accept All"),
+so the reply shows only the reversals. Rejecting the reply's changes gives back the new draft.
 """
 
 from __future__ import annotations
@@ -25,6 +26,8 @@ from analyzer.compare.drafts import Comparison
 from analyzer.core.compare_schema import Change
 from analyzer.core.files import write_bytes
 from analyzer.core.schema import Finding, Severity, Span, Suggestion
+from analyzer.core.settings import Limits
+from analyzer.ooxml.revisions import accept_revisions
 from analyzer.redline.writer import redline_bytes
 
 _WORD = re.compile(r"\S+")
@@ -155,7 +158,10 @@ def respond_bytes(cmp: Comparison, *, fallback: bool = False, date: str | None =
     """The reply DOCX and the number of worse changes it reverses as tracked changes."""
     findings = respond_findings(cmp, fallback=fallback)
     report = cmp.new.model_copy(update={"findings": findings})
-    return redline_bytes(cmp.new_data, report, date=date, output_name=f"reply to {cmp.new_name}")
+    data = cmp.new_data
+    if cmp.report.input == "tracked_changes":  # their changes are the new draft: accept them
+        data = accept_revisions(data, cmp.new_name, Limits.from_env())
+    return redline_bytes(data, report, date=date, output_name=f"reply to {cmp.new_name}")
 
 
 def write_respond(cmp: Comparison, output: str | Path, **kw) -> int:

@@ -46,6 +46,8 @@ def _cap(a: Attributes) -> tuple[str, float] | None:
 
 
 def _show(v) -> str:
+    if v is None:
+        return "not stated"
     if isinstance(v, tuple):
         kind, n = v
         return "no cap" if math.isinf(n) else (f"{n:g} x fees" if kind == "multiple" else f"{n:,.0f}")

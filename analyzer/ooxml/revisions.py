@@ -1,4 +1,5 @@
-"""Tracked changes in a DOCX: find them, and reject them ("Reject All" in Word).
+"""Tracked changes in a DOCX: find them, reject them ("Reject All" in Word) or accept them
+("Accept All").
 
 ``reject_revisions`` gives the document as it was before the tracked changes:
 inserted text, rows and paragraph marks are removed (a paragraph whose mark was
@@ -6,6 +7,11 @@ inserted runs on into the next one again), deleted and moved-away text comes
 back as ordinary text, and property changes (``w:rPrChange``, ``w:pPrChange``
 and the like) restore the properties they recorded. ``authors`` limits this to
 the changes of those authors; the others stay as they are.
+
+``accept_revisions`` gives the document as it reads with the tracked changes made:
+inserted text, rows and paragraph marks stay as ordinary content, deleted and
+moved-away text goes (a paragraph whose mark was deleted runs on into the next one),
+deleted rows go, and property changes keep the current properties.
 
 The body, footnotes and endnotes are rewritten; the package is held by
 ``EditablePackage``, so the result holds only the parts a DOCX needs.
@@ -81,35 +87,37 @@ def _join_next(p: etree._Element) -> None:
     p.getparent().remove(p)
 
 
-def reject_in(root: etree._Element, authors: Iterable[str] | None = None) -> int:
-    """Reject the tracked changes under ``root`` in place; return how many were rejected."""
-    who = set(authors) if authors is not None else None
+def _resolve(root: etree._Element, who: set[str] | None, gone: tuple[str, str], kept: tuple[str, str],
+             restore: bool) -> int:
+    """Resolve the tracked changes of ``who`` under ``root``: the ``gone`` kind (insertions when
+    rejecting, deletions when accepting) disappears with its content, the ``kept`` kind becomes
+    plain text. Property changes are put back (``restore``) or dropped."""
+    props = (W + "rPr", W + "trPr", W + "pPr")
     count = 0
-    # paragraph marks first: a paragraph whose mark was inserted joins the next one again
-    for mark in [m for m in root.iter(*_INSERTED) if _mine(m, who) and _paragraph_of_mark(m) is not None]:
+    # paragraph marks first: a paragraph whose mark is gone joins the next one
+    for mark in [m for m in root.iter(*gone) if _mine(m, who) and _paragraph_of_mark(m) is not None]:
         p = _paragraph_of_mark(mark)
         _remove(mark)
         _join_next(p)
         count += 1
-    for mark in [m for m in root.iter(*_DELETED) if _mine(m, who) and _paragraph_of_mark(m) is not None]:
+    for mark in [m for m in root.iter(*kept) if _mine(m, who) and _paragraph_of_mark(m) is not None]:
         _remove(mark)
         count += 1
-    # inserted table rows go; deleted rows stay
-    for mark in [m for m in root.iter(W + "ins") if _mine(m, who) and m.getparent() is not None
+    # table rows: a row marked with the gone kind goes, the other mark goes from its row
+    for mark in [m for m in root.iter(gone[0]) if _mine(m, who) and m.getparent() is not None
                  and m.getparent().tag == W + "trPr"]:
-        row = mark.getparent().getparent()
-        _remove(row)
+        _remove(mark.getparent().getparent())
         count += 1
-    for mark in [m for m in root.iter(W + "del") if _mine(m, who) and m.getparent() is not None
+    for mark in [m for m in root.iter(kept[0]) if _mine(m, who) and m.getparent() is not None
                  and m.getparent().tag == W + "trPr"]:
         _remove(mark)
         count += 1
-    for el in [e for e in root.iter(*_INSERTED) if _mine(e, who)]:
-        if el.getparent() is not None and el.getparent().tag not in (W + "rPr", W + "trPr", W + "pPr"):
+    for el in [e for e in root.iter(*gone) if _mine(e, who)]:
+        if el.getparent() is not None and el.getparent().tag not in props:
             _remove(el)
             count += 1
-    for el in [e for e in root.iter(*_DELETED) if _mine(e, who)]:
-        if el.getparent() is None or el.getparent().tag in (W + "rPr", W + "trPr", W + "pPr"):
+    for el in [e for e in root.iter(*kept) if _mine(e, who)]:
+        if el.getparent() is None or el.getparent().tag in props:
             _remove(el)
             continue
         for t in el.iter(W + "delText"):
@@ -121,9 +129,17 @@ def reject_in(root: etree._Element, authors: Iterable[str] | None = None) -> int
     for mark in [m for m in root.iter(*_RANGE_MARKS) if _mine(m, who)]:
         _remove(mark)
     for change in [c for c in root.iter(*_PROPERTY_CHANGES) if _mine(c, who)]:
-        _restore_properties(change)
+        if restore:
+            _restore_properties(change)
+        else:
+            _remove(change)
         count += 1
     return count
+
+
+def reject_in(root: etree._Element, authors: Iterable[str] | None = None) -> int:
+    """Reject the tracked changes under ``root`` in place; return how many were rejected."""
+    return _resolve(root, set(authors) if authors is not None else None, _INSERTED, _DELETED, restore=True)
 
 
 def _restore_properties(change: etree._Element) -> None:
@@ -147,6 +163,15 @@ def _restore_properties(change: etree._Element) -> None:
 
 def reject_revisions(data: bytes, name: str, limits, *, authors: Iterable[str] | None = None) -> bytes:
     """The DOCX ``data`` with its tracked changes (those of ``authors``, or all) rejected."""
+    return _each_part(data, name, limits, lambda root: reject_in(root, authors))
+
+
+def accept_in(root: etree._Element, authors: Iterable[str] | None = None) -> int:
+    """Accept the tracked changes under ``root`` in place; return how many were accepted."""
+    return _resolve(root, set(authors) if authors is not None else None, _DELETED, _INSERTED, restore=False)
+
+
+def _each_part(data: bytes, name: str, limits, edit) -> bytes:
     pkg = EditablePackage.from_bytes(data, name, limits)
     roots = [pkg.xml(pkg.main_part)]
     for rel in _PARTS:
@@ -155,8 +180,13 @@ def reject_revisions(data: bytes, name: str, limits, *, authors: Iterable[str] |
             roots.append(pkg.xml(part))
     for root in roots:
         if root is not None:
-            reject_in(root, authors)
+            edit(root)
     return pkg.to_bytes()
+
+
+def accept_revisions(data: bytes, name: str, limits, *, authors: Iterable[str] | None = None) -> bytes:
+    """The DOCX ``data`` with its tracked changes (those of ``authors``, or all) accepted."""
+    return _each_part(data, name, limits, lambda root: accept_in(root, authors))
 
 
 def document_has_revisions(data: bytes, name: str, limits) -> bool:
@@ -165,4 +195,5 @@ def document_has_revisions(data: bytes, name: str, limits) -> bool:
     return has_revisions(pkg.xml(pkg.main_part))
 
 
-__all__ = ["document_has_revisions", "has_revisions", "reject_in", "reject_revisions"]
+__all__ = ["accept_in", "accept_revisions", "document_has_revisions", "has_revisions", "reject_in",
+           "reject_revisions"]

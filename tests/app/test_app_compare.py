@@ -50,3 +50,12 @@ def test_app_compare_one_file_without_tracked_changes_asks_for_the_new_draft(pag
     at = page.file_uploader(key="compare_old").set_value(("v1.docx", docx_bytes(OLD), "application/octet-stream")).run()
     assert not at.exception and not at.error
     assert any("upload the new draft too" in i.value for i in at.info)
+
+
+def test_app_compare_legacy_doc_gets_the_cli_reason_inline(page):
+    ole = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 4096
+    at = page.file_uploader(key="compare_new").set_value(("theirs.doc", ole, "application/msword")).run()
+    at = at.file_uploader(key="compare_old").set_value(("ours.doc", docx_bytes(OLD), "application/msword")).run()
+    assert not at.exception
+    errors = [e.value.replace("\\", "") for e in at.error]
+    assert errors == ["theirs.doc: legacy Word .doc (binary) format is not supported; save it as .docx"]

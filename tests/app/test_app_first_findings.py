@@ -70,6 +70,7 @@ def test_app_first_findings_come_from_the_fast_stage_then_refine(slow_full_class
     at.file_uploader(key="review_upload").set_value([("deal.txt", CONTRACT, "text/plain")]).run()
     assert not at.exception
     assert "Refining" in _info(at)
+    assert sum("Refining" in i.value for i in at.info) == 1  # said once, though the page asks for two reports
     reports = at.session_state["reports"]
     assert {r.versions.get("model") for r in reports.values()} == {"stub-fast"}
     slow_full_classifier.set()

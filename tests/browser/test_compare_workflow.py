@@ -87,3 +87,16 @@ def test_browser_compare_lists_worse_changes_first_and_the_reply_reverses_them(p
     # the neutral change is accepted: the reply keeps their wording untouched
     text = "\n".join(p.text for p in reply.paragraphs)
     assert WORDING_NEW in text and WORDING_OLD not in text
+
+
+def test_browser_compare_legacy_doc_reason_is_inline(page, server, tmp_path):
+    path = tmp_path / "their_markup.doc"
+    path.write_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 4096)
+    page.goto(f"{server}/compare")
+    page.wait_for_selector('.st-key-compare_new [data-testid="stFileUploader"]')
+    page.locator('.st-key-compare_new input[type="file"]').set_input_files(str(path))
+    alert = page.locator('[data-testid="stAlertContainer"]').filter(has_text="legacy Word .doc")
+    alert.first.wait_for()
+    assert alert.first.is_visible()
+    assert "their_markup.doc: legacy Word .doc (binary) format is not supported; save it as .docx" \
+        in alert.first.inner_text()

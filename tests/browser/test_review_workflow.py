@@ -108,3 +108,35 @@ def test_browser_batch_row_opens_its_review(server, page, samples_dir, names):
     page.get_by_text("Suggested language").first.wait_for()
     assert page.locator('[data-testid="stFileUploaderFileName"]').count() == 0  # the batch's file, not an upload
     assert names[0] in page.locator("p.ca-note").filter(has_text="File:").first.inner_text()
+
+
+@pytest.mark.parametrize("sample", ["tech_license.docx"])
+def test_browser_accepting_duplicate_suggestions_merges_them_and_says_so(server, page, samples_dir, tmp_path, sample):
+    """Two improvements findings of the licence sample suggest the same clause: accepting both makes
+    one tracked change with one comment for the two, and the page says that one duplicate was merged."""
+    import zipfile
+
+    from screenshot import upload_and_wait, wait_idle
+
+    page.goto(server)
+    upload_and_wait(page, samples_dir / sample)
+    fids = page.evaluate("""() => [...document.querySelectorAll('.ca-head')]
+        .filter(h => h.querySelector('b').innerText.trim() === 'improvements').map(h => h.dataset.f)""")
+    assert len(fids) >= 2, fids
+    for fid in fids:
+        card = page.locator('[class*="st-key-card_"]').filter(has=page.locator(f'.ca-head[data-f="{fid}"]')).first
+        card.locator('[data-testid="stRadio"] label').filter(has_text="Accept").first.click()
+        page.wait_for_selector(f'.ca-head.accepted[data-f="{fid}"]')
+        wait_idle(page)
+    page.locator('[data-testid="stTab"]:visible').filter(has_text="Downloads").first.click()
+    caption = page.get_by_text("duplicate(s) merged into one change").first
+    caption.wait_for()
+    assert "1 duplicate(s) merged into one change" in caption.inner_text()
+    button = page.locator('[data-testid="stDownloadButton"]:visible button').filter(has_text="Redlined DOCX").first
+    with page.expect_download() as info:
+        button.click()
+    path = tmp_path / "redline.docx"
+    info.value.save_as(path)
+    with zipfile.ZipFile(path) as zf:
+        comments = zf.read("word/comments.xml").decode()
+    assert comments.count("One change for 2 findings") == 1

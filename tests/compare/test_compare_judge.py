@@ -42,6 +42,9 @@ def test_compare_judges_each_change_for_the_licensee(licensee_report):
     assert got["4.1"].judgement == "worse" and "cap raised" in got["4.1"].message
     assert got["5.2"].kind == "moved" and got["5.2"].judgement == "neutral"
     assert got["5.2"].old_clause.number == "5.1" and got["5.2"].text_changed
+    no_challenge = next(r for r in got["1.3"].reasons if r.rule_id == "compare.no_challenge")
+    assert no_challenge.message == "no-challenge obligation added: not stated → stated"
+    assert not any("None" in r.message for c in licensee_report.changes for r in c.reasons)
 
 
 def test_compare_summary_leads_with_worse_and_counts_match(licensee_report):

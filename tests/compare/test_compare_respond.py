@@ -40,14 +40,19 @@ def test_respond_reverses_worse_changes_and_reject_all_gives_back_new(stub_class
     assert any("Was 30 days, now 10 days" in c for c in comments)
 
 
-def test_respond_on_a_tracked_docx_keeps_their_changes_and_adds_ours(stub_classifier):
-    data = tracked_docx(OLD, [("thirty (30)", "ten (10)")], author="Their Counsel")
+def test_respond_on_a_tracked_docx_accepts_their_other_changes_and_reverses_the_worse(stub_classifier):
+    data = tracked_docx(OLD, [("thirty (30)", "ten (10)"), ("must be in writing", "shall be given in writing")],
+                        author="Their Counsel")
     cmp = compare_drafts(data, old_name="markup.docx", perspective="licensee")
+    assert [c.judgement for c in cmp.report.changes] == ["worse", "neutral"]
     reply, n = respond_bytes(cmp, date="2025-01-01T00:00:00Z")
     assert n == 1
-    assert parse(reject_ours(reply)).text == parse(data).text
-    assert "within thirty (30) days" in parse(accept_ours(reply)).text
     with zipfile.ZipFile(io.BytesIO(reply)) as zf:
         root = etree.fromstring(zf.read("word/document.xml"))
     authors = {e.get(W + "author") for e in root.iter(W + "ins", W + "del")}
-    assert authors == {"Their Counsel", AUTHOR}
+    assert authors == {AUTHOR}  # their changes are accepted; only the reversal is tracked
+    new_text = parse(data).text
+    assert parse(reject_ours(reply)).text == new_text
+    replied = parse(accept_ours(reply)).text
+    assert "within thirty (30) days" in replied and "Notices shall be given in writing" in replied
+    assert replied == new_text.replace("ten (10)", "thirty (30)")

@@ -8,7 +8,11 @@ from draft_pairs import OLD, docx_bytes, tracked_docx
 from analyzer.compare import NoTrackedChanges, compare_drafts
 from analyzer.core.settings import Limits
 from analyzer.ingest import parse
-from analyzer.ooxml.revisions import document_has_revisions, reject_revisions
+from analyzer.ooxml.revisions import (
+    accept_revisions,
+    document_has_revisions,
+    reject_revisions,
+)
 
 EDITS = [("thirty (30)", "ten (10)"), ("EUR 100,000", "EUR 1,000,000")]
 
@@ -27,6 +31,26 @@ def test_reject_revisions_of_one_author_keeps_the_others():
     data = tracked_docx(OLD, EDITS[:1], author="A")
     before = reject_revisions(data, "t.docx", Limits.from_env(), authors={"B"})
     assert parse(before, filename="b.docx").text == parse(data, filename="t.docx").text
+
+
+def test_accept_revisions_gives_the_draft_after_the_changes_without_marks():
+    survival = "2.2 Survival. The obligations in this clause 2 survive termination of this Agreement."
+    data = tracked_docx(OLD, [*EDITS, (survival, "")])
+    limits = Limits.from_env()
+    after = accept_revisions(data, "t.docx", limits)
+    assert not document_has_revisions(after, "t.docx", limits)
+    text = parse(after, filename="a.docx").text
+    assert text == parse(data, filename="t.docx").text
+    assert "ten (10) days" in text and "EUR 1,000,000" in text and "Survival" not in text
+
+
+@pytest.mark.parametrize("real", ["NDA-Redline.docx"])
+def test_accept_revisions_of_a_real_redline_reads_as_its_new_draft(real_agreements, real):
+    data = (real_agreements / real).read_bytes()
+    limits = Limits.from_env()
+    after = accept_revisions(data, real, limits)
+    assert document_has_revisions(data, real, limits) and not document_has_revisions(after, real, limits)
+    assert parse(after, filename=real).text == parse(data, filename=real).text
 
 
 def test_compare_one_tracked_docx_judges_their_changes(stub_classifier):
