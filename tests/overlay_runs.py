@@ -19,6 +19,7 @@ RUNS = [
     ("export_sanctions", "us", "tech-license", "licensor"),
     ("improvements_challenge", "cn-outbound", "tech-license", "licensor"),
     ("improvements_challenge_inbound", "cn-inbound", "tech-license", "licensee"),
+    ("improvements_challenge_inbound", "cn-inbound", "tech-license", "licensor"),
     ("improvements_challenge", "eu", "tech-license", "licensor"),
     ("improvements_challenge", "us", "tech-license", "licensor"),
     ("improvements_challenge", "us", "tech-license", "licensee"),
@@ -28,6 +29,8 @@ RUNS = [
     ("data_transfer", "eu", "tech-license", "licensee"),
     ("data_transfer", "cn-inbound", "tech-license", "licensee"),
     ("sino_foreign_jv", "cn-inbound", "joint-venture", "partner"),
+    ("silent_terms", "cn-inbound", "tech-license", "licensee"),
+    ("silent_terms", "eu", "tech-license", "licensee"),
 ]
 
 

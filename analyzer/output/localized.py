@@ -33,6 +33,9 @@ PHRASES_ZH = (
     ("Status:", "状态："),
     ("Clauses", "条款"),
     ("Not applied (the contract grants no licence):", "未适用（合同未授予许可）："),
+    ("Suggested overlays (not applied):", "建议启用的司法辖区规则（未启用）："),
+    ("Overlays:", "已启用的司法辖区规则："),
+    ("rules whose conditions the contract does not meet:", "合同不满足其适用条件的规则："),
     ("Check:", "请核实："),
 )
 _SEVERITY_ZH = {"HIGH": "高", "MEDIUM": "中", "LOW": "低"}

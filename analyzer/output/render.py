@@ -19,6 +19,7 @@ import re
 from collections import Counter, defaultdict
 from typing import Optional
 
+from analyzer.core.errors import PlaybookError
 from analyzer.core.schema import Report, Severity
 from analyzer.output.decisions import (
     ACCEPTED,
@@ -96,8 +97,33 @@ def routing_lines(report: Report) -> list[str]:
         out.append(f"Playbook: {report.playbook} ({how + ', ' if how else ''}perspective: {report.perspective})")
     if at and at.low_confidence:
         out.append("Check: the agreement type is uncertain; confirm it and pick another playbook if it is wrong.")
-    if report.skipped_rules:
-        out.append("Not applied (the contract grants no licence): " + ", ".join(report.skipped_rules))
+    added = _overlay_rule_ids(report)
+    licence_only = [r for r in report.skipped_rules if r not in added]
+    unmet = [r for r in report.skipped_rules if r in added]
+    if licence_only:
+        out.append("Not applied (the contract grants no licence): " + ", ".join(licence_only))
+    if report.versions.get("overlays"):
+        out.append("Overlays: " + report.versions["overlays"]
+                   + (f" (rules whose conditions the contract does not meet: {', '.join(unmet)})" if unmet else ""))
+    hints = [s for s in report.suggested_overlays if not s.applied]
+    if hints:
+        out.append("Suggested overlays (not applied): "
+                   + "; ".join(f"{s.id} ({', '.join(s.reasons)})" for s in hints))
+    return out
+
+
+def _overlay_rule_ids(report: Report) -> set[str]:
+    """Ids of the rules that the report's overlays (``versions["overlays"]``) add; an overlay that
+    cannot be loaded by its id counts the rule ids that start with that id."""
+    from analyzer.review.overlays import resolve_overlay
+
+    ids = [part.split("@")[0].strip() for part in (report.versions.get("overlays") or "").split(",") if part.strip()]
+    out: set[str] = set()
+    for oid in ids:
+        try:
+            out |= {e.item.id for e in resolve_overlay(oid).entries if e.op == "add"}
+        except (PlaybookError, OSError):  # an overlay given by path: its added rules' ids start with its id
+            out |= {r for r in report.skipped_rules if r.startswith(oid + ".")}
     return out
 
 

@@ -14,7 +14,10 @@ returns placeholder values for the governing-law and dispute-resolution language
   in the Mainland under the 1999 Arrangement) or Beijing (CIETAC) when PRC law governs;
   otherwise a seat in a New York Convention state neutral to both parties (Singapore under the
   SIAC Rules, else Geneva or Paris under the ICC Rules);
-- the law is left as the contract states it, or as a bracketed choice when it states none.
+- the law is left as the contract states it, or as a bracketed choice when it states none;
+- with a Chinese party or PRC law, the export-control language names the PRC Export Control Law and
+  the Technology Import and Export Regulations first, the US and EU rules where they apply, and
+  does not bind the parties to act against the Anti-Foreign Sanctions Law.
 """
 
 from __future__ import annotations
@@ -49,6 +52,11 @@ CIETAC = "the CIETAC Arbitration Rules of the China International Economic and T
 HKIAC = "the HKIAC Administered Arbitration Rules of the Hong Kong International Arbitration Centre"
 SIAC = "the Arbitration Rules of the Singapore International Arbitration Centre"
 ICC = "the Rules of Arbitration of the International Chamber of Commerce"
+PRC_EXPORT_CONTROL_LAWS = (
+    "the Export Control Law of the People's Republic of China, the Regulations of the People's Republic of China on "
+    "the Administration of Technology Import and Export and, where they apply, the US Export Administration "
+    "Regulations and Regulation (EU) 2021/821; nothing in this clause requires a party to act in breach of the laws "
+    "that apply to it, including the Anti-Foreign Sanctions Law of the People's Republic of China")
 
 
 @dataclass
@@ -115,9 +123,9 @@ def detect(report) -> Jurisdiction:
 
 
 def forum_defaults(report, j: Optional[Jurisdiction] = None) -> dict[str, str]:
-    """Placeholder values for the law and forum language (``governing_law``, ``arbitration_rules``,
-    ``arbitration_seat``, ``courts``) that fit ``report`` (whose ``detect`` is ``j`` when given);
-    empty when there is nothing to go on."""
+    """Placeholder values for the law, forum and export-control language (``governing_law``,
+    ``arbitration_rules``, ``arbitration_seat``, ``courts``, ``export_control_laws``) that fit
+    ``report`` (whose ``detect`` is ``j`` when given); empty when there is nothing to go on."""
     j = j or detect(report)
     out: dict[str, str] = {}
     if j.sino_foreign_jv:
@@ -125,6 +133,7 @@ def forum_defaults(report, j: Optional[Jurisdiction] = None) -> dict[str, str]:
         out["courts"] = "the competent people's court at the place where the Company is registered"
     prc_law = j.sino_foreign_jv or j.governing_law == "China"
     if j.prc_party or prc_law:
+        out["export_control_laws"] = PRC_EXPORT_CONTROL_LAWS
         if prc_law:
             out["arbitration_rules"] = f"{CIETAC} [or {HKIAC}]"
             out["arbitration_seat"] = "[Beijing, People's Republic of China] [or Hong Kong]"

@@ -13,6 +13,7 @@ to fill in. A playbook can change the defaults (``defaults:``).
 from __future__ import annotations
 
 import re
+from collections import Counter
 from typing import Iterable, Optional
 
 # name -> default value
@@ -35,6 +36,8 @@ PLACEHOLDERS: dict[str, str] = {
     "arbitration_seat": "[London, England]",
     "arbitration_rules": "the Rules of Arbitration of the International Chamber of Commerce",
     "courts": "[the courts of England and Wales]",
+    "export_control_laws": ("the US Export Administration Regulations, the International Traffic in Arms Regulations "
+                            "where applicable, and Regulation (EU) 2021/821"),
 }
 
 # placeholder -> defined terms that fill it, most specific first
@@ -49,6 +52,9 @@ _DEFINED_TERMS: dict[str, list[str]] = {
     "jv_company": ["JV Company", "JVC", "Joint Venture Company", "JV", "Company", "Joint Venture"],
     "agreement": ["Agreement"],
 }
+
+# how the contract refers to itself when it defines no term for it: "this Agreement" or "this Contract"
+_SELF_REFERENCE = re.compile(r"\bthis ((?:JV |Joint Venture |Equity Joint Venture |Licen[cs]e )?(?:Agreement|Contract))\b")
 
 # role placeholder -> defined terms naming that role
 _ROLE_TERMS: dict[str, list[str]] = {
@@ -130,6 +136,10 @@ def placeholder_values(report=None, defaults: Optional[dict[str, str]] = None) -
                 if key == "agreement":
                     values[key] = f"this {term}"
                 break
+    if "agreement" not in terms:
+        used = Counter(m.group(1) for m in _SELF_REFERENCE.finditer(getattr(report, "text", "") or ""))
+        if used:
+            values["agreement"] = f"this {used.most_common(1)[0][0]}"
     for e in getattr(report, "entities", []) or []:
         if e.type == "governing_law" and (e.value or e.text):
             values["governing_law"] = _clean_term(e.value or e.text)

@@ -84,3 +84,30 @@ def test_courts_are_a_finding_only_across_borders():
     messages = lambda r: " ".join(f.message for f in compare(r, resolve_playbook("tech-license"), "licensee"))  # noqa: E731
     assert national_courts not in messages(home)
     assert national_courts in messages(abroad)
+
+
+CN_LICENCE_PREAMBLE = ("This Agreement is made between Hefei Zhiyuan Battery Technology Co., Ltd., a company established "
+                       "in the People's Republic of China (\"Licensor\"), and Rheinwerk GmbH, a company organised under "
+                       "the laws of Germany (\"Licensee\").\n\n")
+
+
+def _export_language(preamble: str, names) -> str:
+    grant = "Licensor hereby grants to Licensee a non-exclusive licence under the Licensed Patents."
+    report = _report(preamble, [("Licence", grant)], names)
+    return _suggested(compare(report, resolve_playbook("tech-license"), "licensee"), "export_control")
+
+
+def test_the_export_control_clause_for_a_chinese_party_names_prc_law_and_the_sanctions_conflict():
+    text = _export_language(CN_LICENCE_PREAMBLE, [("Hefei Zhiyuan Battery Technology Co., Ltd.", "licensor"),
+                                                  ("Rheinwerk GmbH", "licensee")])
+    assert "Export Control Law of the People's Republic of China" in text
+    assert "Anti-Foreign Sanctions Law" in text
+    assert "International Traffic in Arms" not in text
+    # the US and EU rules are kept only where they apply
+    assert "where they apply, the US Export Administration Regulations" in text
+
+
+def test_the_export_control_clause_without_a_chinese_party_keeps_the_us_and_eu_rules():
+    text = _export_language(LICENCE_PREAMBLE, [("Acme Robotics Inc.", "licensor"), ("Rheinwerk GmbH", "licensee")])
+    assert "including the US Export Administration Regulations, the International Traffic in Arms" in text
+    assert "People's Republic of China" not in text

@@ -37,3 +37,19 @@ def test_an_undefined_role_is_never_an_undefined_term():
     assert "the Licensor" not in out.replace("[the Licensor]", "") and "[the Licensor]" in out
     defined = fill(TEMPLATE, placeholder_values(_report([("Acme Ltd", None, None)], ["Licensor"])))
     assert defined.startswith("The Licensor grants")
+
+
+def _report_text(text: str, terms=()) -> Report:
+    r = _report(terms=terms)
+    return r.model_copy(update={"text": text, "document": r.document.model_copy(update={"chars": len(text)})})
+
+
+def test_the_contract_is_named_as_it_names_itself():
+    contract = "This Contract is made ... This Contract takes effect on approval. Under this Contract, the JV ..."
+    assert fill("{agreement} ends.", placeholder_values(_report_text(contract))) == "This Contract ends."
+    jv = "this JV Contract and this JV Contract and this Agreement"
+    assert placeholder_values(_report_text(jv))["agreement"] == "this JV Contract"
+    assert placeholder_values(_report_text("no self-reference"))["agreement"] == "this Agreement"
+    # a defined term wins over the wording
+    defined = _report_text("this Contract, this Contract", terms=["Agreement"])
+    assert placeholder_values(defined)["agreement"] == "this Agreement"
