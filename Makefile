@@ -39,6 +39,11 @@ wheel-check: $(STAMP)
 	$(WHEEL_VENV)/bin/python -c "import json, sys; r = json.load(open(sys.argv[1])); \
 	  assert r['findings'] and r['versions'].get('model'), r['issues']; \
 	  print('wheel-check:', len(r['findings']), 'findings, model', r['versions']['model'])" $(WHEEL_VENV)/report.json
+	cd /tmp && $(WHEEL_VENV)/bin/clause-analyzer analyze $(CURDIR)/samples/zh_jv_contract.docx > $(WHEEL_VENV)/report_zh.json 2> $(WHEEL_VENV)/report_zh.err
+	$(WHEEL_VENV)/bin/python -c "import json, sys; r = json.load(open(sys.argv[1])); err = open(sys.argv[2]).read(); \
+	  assert not err, err; assert r['document']['language'] == 'zh' and r['findings'], r['issues']; \
+	  print('wheel-check (zh):', len(r['findings']), 'findings,', sum(1 for l in r['labels'] if l['flagged']), 'flagged labels')" \
+	  $(WHEEL_VENV)/report_zh.json $(WHEEL_VENV)/report_zh.err
 
 # Optional system packages (OCR, browser tests, PDF rendering of redlines). Needs root or sudo.
 system-deps:

@@ -204,7 +204,9 @@ def cmd_redline(args) -> int:
     suggested = sum(1 for f in report.findings if f.suggestion is not None)
     print(f"{escape_name(args.output)}: {result.applied} tracked change(s) from {len(report.findings)} finding(s) "
           f"({suggested} with a suggestion, {result.suggestions} applied; {result.comments} comment(s) "
-          f"on findings without suggested language)", file=sys.stderr)
+          f"on findings without suggested language"
+          + (f", {result.joined} more named in the comment of an edit to their text" if result.joined else "")
+          + ")", file=sys.stderr)
     category = {f.id: f.category for f in report.findings}
     for ids in result.merged:
         cats = ", ".join(sorted({category.get(i, "?") for i in ids}))

@@ -24,6 +24,8 @@ CN_NUMBERED = re.compile(r"^\s*(?:第\s*[零〇一二两三四五六七八九十
                          r"|[零〇一二三四五六七八九十]{1,3}\s*[、.．]"
                          r"|[（(]\s*[零〇一二三四五六七八九十\d]{1,3}\s*[）)]"
                          r"|\d{1,3}(?:\.\d{1,3})*[.、．]?\s*(?=[\u4e00-\u9fff\"“]))")
+# full-width punctuation of Chinese text that a PDF's text keeps as written (NFKC would make it ASCII)
+FULLWIDTH_PUNCT = "！（），：；？～"
 _CN_TERMINAL = re.compile(r"[。！？；：;:!?）)”\"]$")
 _CN_OPEN = re.compile(r"[，、（(“]$")
 _FIELD_LINE = re.compile(r"^[\u4e00-\u9fff]{1,6}[：:]")
@@ -95,3 +97,33 @@ def mostly_unmapped(texts: list[str]) -> bool:
         return False
     others = sum(len(_CID.sub("", t).replace(" ", "")) for t in texts)
     return cids >= CID_SHARE * (cids + others)
+
+
+_IDEOGRAPH = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
+COMMON_SHARE = 0.8  # below this share of ideographs in the common character sets, the text is garbled
+MIN_IDEOGRAPHS = 50
+_COMMON_SETS = ("gb2312", "big5", "cp932")
+
+
+def _common(ch: str) -> bool:
+    for enc in _COMMON_SETS:
+        try:
+            ch.encode(enc)
+            return True
+        except UnicodeEncodeError:
+            pass
+    return False
+
+
+def garbled_chinese(text: str) -> bool:
+    """Is the Chinese of ``text`` glyph numbers read as characters? A PDF font without a usable
+    Unicode map can give each glyph the code point of its glyph number: the result is CJK text, but
+    mostly rare ideographs. Written Chinese (or Japanese) takes nearly all its ideographs from the
+    common sets (GB 2312, Big5, JIS X 0208); fewer than ``COMMON_SHARE`` of at least
+    ``MIN_IDEOGRAPHS`` ideographs there means the text is not readable."""
+    chars = _IDEOGRAPH.findall(text)
+    if len(chars) < MIN_IDEOGRAPHS:
+        return False
+    rare = {ch for ch in set(chars) if not _common(ch)}
+    seen_rare = sum(1 for ch in chars if ch in rare)
+    return len(chars) - seen_rare < COMMON_SHARE * len(chars)

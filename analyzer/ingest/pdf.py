@@ -32,7 +32,7 @@ from analyzer.core import settings
 from analyzer.core.errors import Corrupt, DocumentError, Encrypted, NoText, TooLarge
 from analyzer.core.schema import Format, Issue, SourceDocument
 from analyzer.core.text_builder import TextBuilder, char_limit, too_much_text
-from analyzer.ingest.cjk import mostly_unmapped
+from analyzer.ingest.cjk import garbled_chinese, mostly_unmapped
 from analyzer.ingest.pdf_cleanup import (
     Line,
     continues_paragraph,
@@ -387,6 +387,9 @@ def parse_pdf(data: bytes, *, name: str, sha256: str, limits, engine: Optional[s
     if mostly_unmapped([line.text for lines in raw for line in lines]):
         raise NoText(name, "most characters have no Unicode mapping in the PDF fonts (CID glyphs without a "
                            "ToUnicode map, common in Chinese PDFs); export the PDF again with embedded fonts, or OCR it")
+    if garbled_chinese("".join(line.text for lines in pages for line in lines)):
+        raise NoText(name, "its Chinese text extracts as garbage (CID glyphs without a usable ToUnicode map in "
+                           "the PDF fonts); export the PDF again with embedded fonts, or OCR it")
     issues: list[Issue] = _unmapped_glyphs(raw)
     ocr_done = _ocr_missing(data, name, pages, issues, has_images)
     if all(_page_chars(lines) < MIN_PAGE_CHARS for lines in pages):

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from analyzer.core.headings import is_caps_heading
 from analyzer.ingest.cjk import (
     CN_NUMBERED,
+    FULLWIDTH_PUNCT,
     cjk_paragraph_break,
     display_width,
     joins_without_space,
@@ -24,6 +25,7 @@ from analyzer.ingest.cjk import (
 # ---------------------------------------------------------------- characters
 
 _CID = re.compile(r"\(cid:\d+\)")
+_KEEP = re.compile(f"([{FULLWIDTH_PUNCT}])")
 _SPACES = re.compile(r"[ \t\u00a0\u2000-\u200a\u202f\u205f\u3000]+")
 
 
@@ -45,13 +47,15 @@ def _drop_char(ch: str) -> bool:
 
 
 def normalize_line(text: str) -> tuple[str, bool]:
-    """NFKC, drop control/format/private-use characters, collapse spaces.
+    """NFKC (full-width Chinese punctuation kept), drop control/format/private-use characters,
+    collapse spaces.
 
     Returns the line and whether it ended with a soft hyphen (a hyphenation point).
     """
     soft_break = text.rstrip().endswith("\u00ad")
-    text = _CID.sub("", text)
-    text = unicodedata.normalize("NFKC", text.replace("\t", " "))
+    text = _CID.sub("", text).replace("\t", " ")
+    # NFKC, except for the full-width punctuation of Chinese text, which it would make ASCII
+    text = "".join(p if p in FULLWIDTH_PUNCT else unicodedata.normalize("NFKC", p) for p in _KEEP.split(text))
     if any(_drop_char(c) for c in text):
         text = "".join(c for c in text if not _drop_char(c))
     return _SPACES.sub(" ", text).strip(), soft_break

@@ -1,5 +1,10 @@
-"""Chinese sentences: ``spacy.blank("zh")`` (its default character segmenter needs no model) and
-the sentencizer, which ends a sentence at 。！？ (and ! ?).
+"""Chinese sentences: ``spacy.blank("zh")`` with the jieba word segmenter (its dictionary ships in
+the package; nothing is downloaded) and the sentencizer, which ends a sentence at 。！？ (and ! ?).
+
+Words rather than characters keep a number such as "3.2" or "1.5" in one token, so a clause
+reference or an amount inside a Chinese sentence does not end it. The segmenter loads its
+dictionary once per process, on the first Chinese text that needs splitting; jieba's own log
+lines are kept out of the output.
 
 The English pipeline keeps a run of Chinese characters as one token, so it cannot see a "。"
 inside it. Every sentence it returns that holds Chinese text with a sentence end before its
@@ -8,20 +13,37 @@ last character is split again here; a sentence also ends at a line break after a
 
 from __future__ import annotations
 
+import logging
+from collections.abc import Callable
 from functools import lru_cache
-from typing import Callable, Optional
 
 import spacy
 
 from analyzer.core.cjk import SENTENCE_END, has_cjk
 from analyzer.core.schema import Sentence
 
+SEGMENTER = "jieba"
+
+
+def _quiet_jieba() -> None:
+    """Drop jieba's own stderr handler ("Building prefix dict ...") and pass only its warnings and
+    errors on to the application's logging."""
+    import jieba
+
+    logger = logging.getLogger("jieba")
+    handler = getattr(jieba, "log_console", None)
+    if handler is not None:
+        logger.removeHandler(handler)
+    logger.setLevel(logging.WARNING)
+
 
 @lru_cache(maxsize=1)
 def chinese_nlp():
-    """``spacy.blank("zh")`` (character segmentation) + sentencizer."""
-    nlp = spacy.blank("zh")
-    nlp.add_pipe("sentencizer")
+    """``spacy.blank("zh")`` with the jieba segmenter + a sentencizer that ends sentences at
+    ``SENTENCE_END`` only."""
+    _quiet_jieba()
+    nlp = spacy.blank("zh", config={"nlp": {"tokenizer": {"segmenter": SEGMENTER}}})
+    nlp.add_pipe("sentencizer", config={"punct_chars": list(SENTENCE_END)})
     nlp.max_length = 10_000_000
     return nlp
 
@@ -56,7 +78,7 @@ def _needs_split(text: str, start: int, end: int) -> bool:
     return has_cjk(inner) and any(ch in inner for ch in SENTENCE_END)
 
 
-def split_chinese(text: str, sentences: list[Sentence], clause_of: Callable[[int, int], Optional[str]]) -> list[Sentence]:
+def split_chinese(text: str, sentences: list[Sentence], clause_of: Callable[[int, int], str | None]) -> list[Sentence]:
     """``sentences`` with each Chinese sentence that holds several split into them."""
     out: list[Sentence] = []
     for sent in sentences:

@@ -374,6 +374,10 @@ class BodyWalker:
                     self.state.comment_refs.setdefault(cid, self.b.offset)
             elif tag == W + "ptab":
                 self.emit("\t")
+            elif tag == W + "ruby":  # East Asian phonetic guide: the base text is the text
+                base = el.find(W + "rubyBase")
+                if base is not None:
+                    self.inline(base)
 
     def note_reference(self, el: etree._Element) -> None:
         if self._in_notes or self._sink is not None:

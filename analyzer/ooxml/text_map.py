@@ -92,11 +92,11 @@ class _MappingWalker(BodyWalker):
         self._first: Optional[int] = -1  # start of the current paragraph's text; -1 outside
 
     def run(self, r):
-        self._queue = [c for c in r if c.tag in _TEXT_CHILDREN]
+        outer, self._queue = self._queue, [c for c in r if c.tag in _TEXT_CHILDREN]
         try:
             super().run(r)
         finally:
-            self._queue = None
+            self._queue = outer
 
     def paragraph(self, p):
         outer, self._first = self._first, None

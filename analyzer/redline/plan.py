@@ -17,6 +17,11 @@ Nothing is dropped without a reason:
   protects the other side, which is never rewritten against the client) gets a
   comment on its evidence and no change to the text; where that evidence is
   also edited, the finding joins the edit's comment.
+- **Languages.** In a Chinese contract the Chinese text of a suggestion is used. In a
+  bilingual one, an inserted clause is written in both versions: each language after its
+  own version's clause (the other after the counterpart), or both, one after the other,
+  where the clause has no counterpart; a replacement is written in the language of the
+  text it replaces. A text the user edited is used as it is.
 - **Not applicable.** A suggestion with no text to insert, with no place in
   the text, or whose span would delete a clause heading is reported with that
   reason. The writer adds the changes it could not anchor in the document.
@@ -27,6 +32,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Iterable, Optional
 
+from analyzer.core.cjk import language_of
 from analyzer.core.schema import Finding, Report
 from analyzer.structure.clause_index import ClauseIndex
 from analyzer.structure.headings import body_start
@@ -44,6 +50,9 @@ class Change:
     end: Optional[int] = None
     after_clause_id: Optional[str] = None
     merged: list[Finding] = field(default_factory=list)
+    # a bilingual contract: the same language in the other version, after ``counterpart_id``
+    counterpart_text: Optional[str] = None
+    counterpart_id: Optional[str] = None
 
     @property
     def findings(self) -> list[Finding]:
@@ -130,12 +139,16 @@ def plan_changes(report: Report, accepted: Optional[Iterable[str]] = None,
             if ev is not None:
                 notes.append(Change(f, "comment", "", ev.start, ev.end))
             continue
+        edited = f.id in (texts or {})
         text = (texts or {}).get(f.id, s.text) or ""
         if s.action == "insert":
             if text.strip():
                 # an insert without a clause to follow may name the offset it goes before
                 before = s.start if s.after_clause_id is None and s.start is not None else None
-                inserts.append(Change(f, "insert", text, start=before, after_clause_id=s.after_clause_id))
+                change = Change(f, "insert", text, start=before, after_clause_id=s.after_clause_id)
+                if not edited and s.text_zh:
+                    _in_languages(report, change, s.text, s.text_zh)
+                inserts.append(change)
             else:
                 plan.not_applied.append(NotApplied(f.id, f.category, "there is no text to insert"))
             continue
@@ -153,11 +166,36 @@ def plan_changes(report: Report, accepted: Optional[Iterable[str]] = None,
             plan.not_applied.append(NotApplied(
                 f.id, f.category, "the text to change holds a clause heading, which a redline never deletes"))
             continue
+        if s.action == "replace" and not edited and s.text_zh and _chinese_at(report, *span):
+            text = s.text_zh
         spans.append(Change(f, s.action, text if s.action == "replace" else "", *span))
     index = ClauseIndex(report.clauses)
     plan.changes = _merge_inserts(report, index, inserts, plan) + _resolve_spans(report, index, spans, prefer, plan)
     plan.changes += _comments(plan.changes, notes)
     return plan
+
+
+def _chinese_at(report: Report, start: int, end: int) -> bool:
+    """Is ``[start, end)`` Chinese text (in a Chinese or a bilingual contract)?"""
+    if report.document.language == "zh":
+        return True
+    return report.document.language == "mixed" and language_of(report.text[start:end]) == "zh"
+
+
+def _in_languages(report: Report, change: Change, en: str, zh: str) -> None:
+    """Set the languages of an insert (see the module doc)."""
+    language = report.document.language
+    if language == "zh":
+        change.text = zh
+        return
+    if report.bilingual is None:
+        return
+    anchor = ClauseIndex(report.clauses).get(change.after_clause_id)
+    if anchor is not None and anchor.counterpart_id:
+        first, second = (zh, en) if anchor.language == "zh" else (en, zh)
+        change.text, change.counterpart_text, change.counterpart_id = first, second, anchor.counterpart_id
+    else:
+        change.text = f"{en}\n{zh}"
 
 
 def _comments(changes: list[Change], notes: list[Change]) -> list[Change]:

@@ -32,8 +32,9 @@ text (headings in bold).
 
 from __future__ import annotations
 
+import copy
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Optional, Union
@@ -82,7 +83,9 @@ class RedlineResult:
     ``suggestions``: accepted suggestions those changes carry; ``comments``: comments
     on unchanged text for findings without suggested language; ``merged``: groups
     of finding ids made as one change; ``conflicts``: overlapping edits of which
-    one was applied; ``not_applied``: every accepted suggestion left out, with why.
+    one was applied; ``not_applied``: every accepted suggestion left out, with why;
+    ``joined``: findings without suggested language whose evidence is edited, named
+    in that edit's comment instead of a comment of their own.
     """
 
     data: bytes
@@ -92,6 +95,7 @@ class RedlineResult:
     merged: list[tuple[str, ...]] = field(default_factory=list)
     conflicts: list[Conflict] = field(default_factory=list)
     not_applied: list[NotApplied] = field(default_factory=list)
+    joined: int = 0
 
 
 class _Ids:
@@ -145,8 +149,10 @@ def build_redline(source: Union[Path, str, bytes], report: Report, *, accepted: 
     out = pkg.to_bytes()
     verify_docx(out, output_name or f"redline of {name}")
     tracked = [c for c in done if c.action != "comment"]
-    return RedlineResult(out, len(tracked), sum(len(c.findings) for c in tracked if c.finding.suggestion is not None),
-                         len(done) - len(tracked), plan.merged, plan.conflicts, plan.not_applied)
+    carried = [f for c in tracked for f in c.findings]
+    return RedlineResult(out, len(tracked), sum(1 for f in carried if f.suggestion is not None),
+                         len(done) - len(tracked), plan.merged, plan.conflicts, plan.not_applied,
+                         sum(1 for f in carried if f.suggestion is None))
 
 
 def write_redline(source: Union[Path, str], report: Report, output: Union[Path, str], **kw) -> int:
@@ -262,7 +268,17 @@ def _apply_span(ctx: _Ctx, tm: TextMap, c: Change) -> int:
 
 
 def _apply_insert(ctx: _Ctx, tm: TextMap, report: Report, clauses: ClauseIndex, c: Change,
-                  after_anchor: dict[int, etree._Element]) -> int:
+                  after_anchor: dict[int, etree._Element], comment: bool = True) -> int:
+    if c.counterpart_id and c.counterpart_text:
+        if _insert_row(ctx, tm, report, clauses, c, after_anchor):
+            return 1
+        if not _apply_insert(ctx, tm, report, clauses, replace(c, counterpart_id=None, counterpart_text=None),
+                             after_anchor, comment):
+            return 0
+        other = replace(c, text=c.counterpart_text, after_clause_id=c.counterpart_id, counterpart_id=None,
+                        counterpart_text=None, start=None)
+        _apply_insert(ctx, tm, report, clauses, other, after_anchor, comment=False)
+        return 1
     paras = [p.strip() for p in c.text.split("\n") if p.strip()]
     anchor, before = _insert_anchor(tm, report, clauses, c.after_clause_id, ctx.pkg.body)
     if c.after_clause_id is None and c.start is not None:  # before the paragraph at that offset
@@ -282,10 +298,76 @@ def _apply_insert(ctx: _Ctx, tm: TextMap, report: Report, clauses: ClauseIndex, 
             prev.addnext(p)
             prev = p
         after_anchor[id(anchor)] = prev
-    first_ins = new[0].find(W + "ins")
-    last_ins = new[-1].findall(W + "ins")[-1]
-    ctx.comment(c.findings, first_ins, last_ins)
+    if comment:
+        ctx.comment(c.findings, new[0].find(W + "ins"), new[-1].findall(W + "ins")[-1])
     return 1
+
+
+def _ancestor(el: etree._Element, tag: str) -> Optional[etree._Element]:
+    el = el.getparent()
+    while el is not None and el.tag != tag:
+        el = el.getparent()
+    return el
+
+
+def _last_paragraph(tm: TextMap, report: Report, clauses: ClauseIndex, clause_id: str):
+    clause = clauses.get(clause_id)
+    if clause is None:
+        return None
+    end = clause.start + len(report.text[clause.start:clause.end].rstrip())
+    return tm.paragraph_at(max(clause.start, end - 1))
+
+
+def _insert_row(ctx: _Ctx, tm: TextMap, report: Report, clauses: ClauseIndex, c: Change,
+                after_anchor: dict[int, etree._Element]) -> bool:
+    """A clause and its counterpart in two cells of one table (a bilingual table): the insert becomes
+    a new tracked row below both, each language in its clause's column. False when they are not."""
+    here = _last_paragraph(tm, report, clauses, c.after_clause_id)
+    there = _last_paragraph(tm, report, clauses, c.counterpart_id)
+    if here is None or there is None:
+        return False
+    cells = [_ancestor(here.p, W + "tc"), _ancestor(there.p, W + "tc")]
+    if None in cells or cells[0] is cells[1]:
+        return False
+    rows = [cell.getparent() for cell in cells]
+    tbl = rows[0].getparent()
+    if rows[1].getparent() is not tbl or rows[0].tag != W + "tr":
+        return False
+    cols = [list(r.iterchildren(W + "tc")).index(cell) for r, cell in zip(rows, cells)]
+    if cols[0] == cols[1]:
+        return False
+    last = max(rows, key=lambda r: tbl.index(r))
+    new_row = copy.deepcopy(last)
+    for el in list(new_row):
+        if el.tag not in (W + "tc", W + "trPr", W + "tblPrEx"):
+            new_row.remove(el)
+    trpr = new_row.find(W + "trPr")
+    if trpr is None:
+        trpr = etree.Element(W + "trPr")
+        new_row.insert(1 if new_row[0].tag == W + "tblPrEx" else 0, trpr)
+    for el in list(trpr):
+        if el.tag in (W + "ins", W + "del"):
+            trpr.remove(el)
+    trpr.append(revision("ins", ctx.ids(), AUTHOR, ctx.date))
+    texts = {cols[0]: (c.text, here.p), cols[1]: (c.counterpart_text, there.p)}
+    first = None
+    for i, tc in enumerate(new_row.iterchildren(W + "tc")):
+        for el in list(tc):
+            if el.tag != W + "tcPr":
+                tc.remove(el)
+        text, template = texts.get(i, ("", None))
+        paras = [p.strip() for p in (text or "").split("\n") if p.strip()]
+        new = [new_paragraph(ctx.pkg, template, t, ctx.ids, AUTHOR, ctx.date) for t in paras]
+        for p in new or [etree.Element(W + "p")]:
+            tc.append(p)
+        if i == cols[0] and new:
+            first = new
+    prev = after_anchor.get(id(last), last)
+    prev.addnext(new_row)
+    after_anchor[id(last)] = new_row
+    if first:
+        ctx.comment(c.findings, first[0].find(W + "ins"), first[-1].findall(W + "ins")[-1])
+    return True
 
 
 def _insert_anchor(tm: TextMap, report: Report, clauses: ClauseIndex, clause_id: Optional[str],

@@ -105,8 +105,9 @@ def localize(report: Report, playbook, perspective: str, findings: list[Finding]
         elif i is not None:
             msg = zh.checks[i] if i < len(zh.checks) and zh.checks[i] else None
             update["message_zh"] = f"{title}：{msg}——{quote}" if msg else None
-            if rule.checks[i].preferred:
-                preferred = None  # the check has its own language, which has no Chinese here
+            check = rule.checks[i]
+            if check.preferred:  # the check's own language, in Chinese where the check gives it
+                preferred = check.zh.preferred if check.zh is not None else None
         else:
             side = PERSPECTIVE_ZH.get(perspective, perspective)
             update["message_zh"] = f"存在{title}条款，从{side}的角度看本手册不接受该条款：{quote}"

@@ -60,6 +60,7 @@ from analyzer.review.playbook import (
     Playbook,
     Rule,
     Template,
+    ZhText,
     _clip,
     _FileProblem,
     _format_errors,
@@ -147,6 +148,13 @@ class OverlayRule(Rule):
         return Rule.model_validate({k: getattr(self, k) for k in Rule.model_fields})
 
 
+class TighteningZhText(_Strict):
+    """The Chinese text of a tightening's language."""
+
+    preferred: Template = None
+    fallback: Template = None
+
+
 class Tightening(_Strict):
     """Changes to a playbook rule, by id. A rule the playbook lacks is left alone."""
 
@@ -161,6 +169,7 @@ class Tightening(_Strict):
     attribute_scope: Literal["document"] | None = Field(
         None, description="read the checked attributes from the whole document")
     only_if: list[OnlyIf] = Field(default_factory=list)
+    zh: TighteningZhText | None = Field(None, description="the Chinese text of preferred and fallback")
 
 
 class Overlay(_Strict):
@@ -496,10 +505,15 @@ def tighten_rule(rule: Rule, t: Tightening, overlay_id: str) -> Rule:
         upd["requirement"] = "required"
     if t.checks:
         upd["checks"] = list(rule.checks) + list(t.checks)
+    zh = rule.zh.model_dump(exclude_unset=True) if rule.zh is not None else {}
     if t.preferred:
         upd["preferred"] = t.preferred
+        zh["preferred"] = t.zh.preferred if t.zh is not None else None  # the rule's Chinese says something else
     if t.fallback:
         upd["fallback"] = t.fallback
+        zh["fallback"] = t.zh.fallback if t.zh is not None else None
+    if zh:
+        upd["zh"] = ZhText(**zh)
     if t.attribute_scope:
         upd["attribute_scope"] = t.attribute_scope
     if rule.by_perspective:

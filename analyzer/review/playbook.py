@@ -158,6 +158,12 @@ class Condition(_Strict):
         return self
 
 
+class CheckZhText(_Strict):
+    """The Chinese text of a check's own language."""
+
+    preferred: Template = None
+
+
 class Check(Condition):
     """One test on an extracted attribute. A failing check gives a finding of ``kind``."""
 
@@ -171,6 +177,7 @@ class Check(Condition):
                                "as a new clause after the clause (for terms that add to the clause)")
     preferred: Template = Field(None, description="replacement language for this check (default: the rule's)")
     when: list[Condition] = Field(default_factory=list, description="the check applies only when all these hold")
+    zh: Optional[CheckZhText] = Field(None, description="the check's language in Chinese")
 
 
 class ZhText(_Strict):

@@ -13,7 +13,7 @@ The two trees are merged; a clause's ``language`` is its view's.
 
 Pairs (``align``): first by numbering (the path of values from the top, so "Article 2", "第二条"
 and "2." are all 2, and "2.1" is (2, 1) under either), then, for what is left, by position among
-the children of paired parents when the lengths agree (English takes about 1.5-8 characters per
+the children of paired parents, between the same two pairs (pairs never cross), when the lengths agree (English takes about 1.5-8 characters per
 Chinese character). A pair found by position whose numbers differ is reported as such; clauses
 without a counterpart are listed per language.
 """
@@ -208,15 +208,20 @@ def align(text: str, clauses: list[Clause], layout: str) -> Bilingual:
         b = next((c for c in zh if c.kind == kind), None)
         if a is not None and b is not None and a.id not in paired and b.id not in paired:
             pair(a, b, "position")
-    # what is left: in order under paired parents (or at the top), when the lengths agree
+    # what is left: in order under paired parents (or at the top), between the same two pairs
+    # found so far (pairs never cross), when the lengths agree
+    by_id = {c.id: c for c in clauses}
+    anchors = [(by_id[p.en_id].start, by_id[p.zh_id].start) for p in pairs]
     groups: dict[tuple, tuple[list[Clause], list[Clause]]] = {}
     for lang, items in (("en", en), ("zh", zh)):
+        side = 0 if lang == "en" else 1
         for c in items:
             if c.id in paired or c.kind in _SPECIAL:
                 continue
             parent = c.parent_id
             key = tuple(sorted((parent, paired[parent]))) if parent in paired else (None,) if parent is None else ("x", parent)
-            groups.setdefault(key, ([], []))[0 if lang == "en" else 1].append(c)
+            gap = sum(1 for a in anchors if a[side] < c.start)
+            groups.setdefault(key + (gap,), ([], []))[side].append(c)
     for key, (a_list, b_list) in groups.items():
         if key[0] == "x":
             continue

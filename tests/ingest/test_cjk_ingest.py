@@ -4,15 +4,20 @@ has no Unicode mapping (one-line reason)."""
 
 from __future__ import annotations
 
+import io
+
+import docx
 import pytest
+from docx.oxml import parse_xml
+from docx.oxml.ns import nsdecls
 from support import SAMPLES
 
 from analyzer.core.errors import NoText
 from analyzer.core.settings import Limits
 from analyzer.ingest import parse
-from analyzer.ingest.cjk import cjk_paragraph_break, mostly_unmapped
+from analyzer.ingest.cjk import cjk_paragraph_break, garbled_chinese, mostly_unmapped
 from analyzer.ingest.pdf import parse_pdf
-from analyzer.ingest.pdf_cleanup import Line, join_lines, paragraphs
+from analyzer.ingest.pdf_cleanup import Line, join_lines, normalize_line, paragraphs
 
 
 @pytest.mark.parametrize("encoding", ["gb2312", "gbk", "gb18030"])
@@ -51,8 +56,30 @@ def test_cjk_ingest_bilingual_pdf_table_is_read_cell_by_cell():
 
 def test_cjk_ingest_chinese_pdf_lines_join_without_spaces():
     doc = _pdf("zh_jv_contract.pdf")
-    assert "凡因本合同引起的或与本合同有关的任何争议,双方应友好协商解决;协商不成的,任何一方均可将争议提交上海国际经济贸易仲裁委员会" in doc.text
-    assert "\n\n签署\n\n甲方:" in doc.text
+    assert "凡因本合同引起的或与本合同有关的任何争议，双方应友好协商解决；协商不成的，任何一方均可将争议提交上海国际经济贸易仲裁委员会" in doc.text
+    assert "\n\n签署\n\n甲方：" in doc.text
+
+
+@pytest.mark.parametrize("engine", ["pdfium", "pdfplumber", "pypdf"])
+def test_cjk_ingest_pdf_keeps_full_width_punctuation_as_the_docx_has_it(engine):
+    pdf = parse_pdf((SAMPLES / "zh_jv_contract.pdf").read_bytes(), name="zh.pdf", sha256="0" * 64,
+                    limits=Limits.from_env(), engine=engine)
+    docx = parse(SAMPLES / "zh_jv_contract.docx")
+    line = "（一）合营公司的名称为苏州华北储能系统有限公司（"
+    assert line in pdf.text and line in docx.text
+    assert "甲方：苏州华源新能源科技股份有限公司，一家" in pdf.text
+    assert normalize_line("ｆｉｌｅ ＡＢＣ１２３，（一）")[0] == "file ABC123，（一）"  # other full-width forms still fold
+
+
+def test_cjk_ingest_docx_ruby_keeps_its_base_text():
+    d = docx.Document()
+    p = d.add_paragraph("许可方：")
+    p._p.append(parse_xml(f'<w:r {nsdecls("w")}><w:ruby><w:rubyPr/><w:rt><w:r><w:t>xīng</w:t></w:r></w:rt>'
+                          '<w:rubyBase><w:r><w:t>星</w:t></w:r></w:rubyBase></w:ruby></w:r>'))
+    p.add_run("河光子有限公司")
+    buf = io.BytesIO()
+    d.save(buf)
+    assert parse(buf.getvalue(), filename="ruby.docx").text.strip() == "许可方：星河光子有限公司"
 
 
 @pytest.mark.parametrize("prev,nxt,joined", [("许可方授予被许", "可方独占许可。", "许可方授予被许可方独占许可。"),
@@ -90,6 +117,21 @@ def test_cjk_ingest_pdf_with_unmapped_chinese_glyphs_gets_a_one_line_reason():
     with pytest.raises(NoText, match=r"^cid\.pdf: .*no Unicode mapping in the PDF fonts") as exc:
         _pdf("cid.pdf", _unmapped_pdf())
     assert "\n" not in str(exc.value)
+
+
+def test_cjk_ingest_pdf_whose_chinese_extracts_as_garbage_gets_a_one_line_reason():
+    # PDFium reads the same glyphs as rare ideographs (glyph numbers taken for code points)
+    with pytest.raises(NoText, match=r"^cid\.pdf: .*Chinese text extracts as garbage") as exc:
+        parse(_unmapped_pdf(), filename="cid.pdf")
+    assert "\n" not in str(exc.value)
+
+
+@pytest.mark.parametrize("text,bad", [("釱㔗鱣鱣鱨䌼鱣鱨ꎩ錓醲鰋䇈銈㩾䌗䇴釱㧧ꎪ䇈㧧魧䪵䆿䪵㺍錼䌘頚鱌醟㞺鐤㽻釱魧鋑䠫頠鵇䣯㮖㸝頚鱌䤂顄鈅釱", True),
+                                      ("本合同由以下双方于二〇二五年六月八日在中国苏州签订，甲乙双方经友好协商，同意共同投资设立合资经营企业。", False),
+                                      ("許可方授予被許可方在中華人民共和國境內製造、使用和銷售產品的獨佔許可。許可方應交付技術資料。", False),
+                                      ("釱㔗鱣鱣鱨", False)])
+def test_cjk_ingest_garbled_chinese(text, bad):
+    assert garbled_chinese(text * 3) is bad
 
 
 @pytest.mark.parametrize("texts,bad", [(["(cid:1)(cid:2)" * 20], True), (["Clause (cid:3) text " * 30], False), (["许可方"], False)])

@@ -2,13 +2,28 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
+import yaml
 
 from analyzer.core.schema import DocumentInfo, Finding, Format, Report, Suggestion
 from analyzer.output.localized import localize_report, render_lang
 from analyzer.review.localize import localize, zh_values
-from analyzer.review.overlays import OverlayRule
-from analyzer.review.playbook import ZhText, resolve_playbook
+from analyzer.review.overlays import (
+    Overlay,
+    OverlayRule,
+    apply_overlays,
+    overlays_dir,
+    resolve_overlay,
+)
+from analyzer.review.playbook import (
+    Playbook,
+    RuleSet,
+    ZhText,
+    library_dir,
+    resolve_playbook,
+)
 
 PLAYBOOKS = ["tech-license", "joint-venture", "nda", "rd-collaboration", "saas-services", "supply-manufacturing"]
 
@@ -26,8 +41,71 @@ def test_localized_every_rule_of_the_playbooks_has_a_chinese_title_and_check_mes
 def test_localized_override_without_chinese_drops_the_rule_chinese_language():
     pb = resolve_playbook("tech-license")
     rule = next(r for r in pb.rules if r.id == "lic.grant")
-    assert rule.zh.preferred and rule.for_perspective("licensee").zh.preferred is None  # licensee override is English only
-    assert rule.for_perspective("licensee").zh.title == rule.zh.title
+    licensee = rule.for_perspective("licensee")
+    assert licensee.zh.preferred and licensee.zh.preferred != rule.zh.preferred  # the override's own Chinese
+    assert licensee.zh.title == rule.zh.title
+    english_only = rule.model_copy(update={"by_perspective": {
+        "licensee": rule.by_perspective["licensee"].model_copy(update={"zh": None})}})
+    assert english_only.for_perspective("licensee").zh.preferred is None  # the rule's Chinese would say something else
+
+
+_PLACEHOLDER = re.compile(r"\{([a-z_]+)\}")
+
+
+def _language_pairs():
+    """(where, English, Chinese) for every piece of suggested language in the clause library and the
+    overlays: rules' and overrides' preferred and fallback, checks' own language, tightenings'."""
+    out = []
+
+    def rule(where, r, zh):
+        for name in ("preferred", "fallback"):
+            if getattr(r, name):
+                out.append((f"{where}.{name}", getattr(r, name), getattr(zh, name) if zh is not None else None))
+        for i, c in enumerate(r.checks or []):
+            if c.preferred:
+                out.append((f"{where}.checks[{i}]", c.preferred, c.zh.preferred if c.zh is not None else None))
+
+    models = {"playbook": Playbook, "ruleset": RuleSet, "overlay": Overlay}
+    for path in sorted(library_dir().glob("*.yaml")) + sorted(overlays_dir().glob("*.yaml")):
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        doc = models[data.get("kind", "playbook")].model_validate(data)
+        for r in doc.rules:
+            rule(f"{path.name}:{r.id}", r, r.zh)
+            for persp, ov in r.by_perspective.items():
+                rule(f"{path.name}:{r.id}/{persp}", ov, r.for_perspective(persp).zh)
+        for i, t in enumerate(getattr(doc, "tighten", [])):
+            rule(f"{path.name}:tighten[{i}] {t.id}", t, t.zh)
+    return out
+
+
+def test_localized_every_suggested_language_has_chinese():
+    pairs = _language_pairs()
+    assert len(pairs) > 150  # every playbook, rule set and overlay was read
+    missing = [where for where, _, zh in pairs if not zh]
+    assert not missing, f"English suggested language without Chinese: {missing}"
+    # the Chinese never names a placeholder the English lacks (it would fill in a value the English does not state)
+    extra = [(where, sorted(set(_PLACEHOLDER.findall(zh)) - set(_PLACEHOLDER.findall(en)))) for where, en, zh in pairs
+             if set(_PLACEHOLDER.findall(zh)) - set(_PLACEHOLDER.findall(en))]
+    assert not extra, extra
+
+
+def test_localized_overlay_language_reaches_the_finding_in_chinese():
+    """A tightening that replaces a rule's language carries its own Chinese; a check's own language
+    gives the Chinese suggestion of the finding it raises."""
+    pb = resolve_playbook("tech-license")
+    tight, _ = apply_overlays(pb, [resolve_overlay("eu")], _report("This Agreement.", []))
+    rule = next(r for r in tight.rules if r.id == "lic.no-challenge")
+    eu = next(t for t in resolve_overlay("eu").tighten if t.id == "lic.no-challenge")
+    assert rule.preferred == eu.preferred and rule.zh.preferred == eu.zh.preferred
+    assert rule.zh.title == next(r for r in pb.rules if r.id == "lic.no-challenge").zh.title
+    check = next(c for c in rule.checks if c.preferred)
+    text = "本协议由许可方和被许可方签订。"
+    finding = Finding(id="f1", rule_id=rule.id, category=rule.category, kind="deviation", severity="medium",
+                      message=f"{rule.title}: {check.message}",
+                      suggestion=Suggestion(action="insert", text=check.preferred))
+    out = localize(_report(text, [finding]), tight, "licensee", [finding])[0]
+    assert out.suggestion.text_zh and out.suggestion.text_zh.startswith("质疑。")
+    assert "{" not in out.suggestion.text_zh
 
 
 def test_localized_overlay_rules_take_chinese_text():

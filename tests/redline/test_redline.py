@@ -82,6 +82,9 @@ def _unwrap(el: etree._Element) -> None:
 def reject_ours(data: bytes) -> bytes:
     """Reject every change by Clause Analyzer, as Word's "Reject All" for one author."""
     root = part(data, "word/document.xml")
+    for mark in [m for m in root.iter(W + "ins") if m.get(W + "author") == AUTHOR and m.getparent().tag == W + "trPr"]:
+        row = mark.getparent().getparent()  # an inserted table row goes as a whole
+        row.getparent().remove(row)
     for mark in [m for m in root.iter(W + "ins") if m.get(W + "author") == AUTHOR and m.getparent().tag == W + "rPr"]:
         p = mark.getparent().getparent().getparent()  # rPr -> pPr -> p: an inserted paragraph mark
         mark.getparent().remove(mark)

@@ -152,3 +152,4 @@ def test_a_comment_on_edited_text_joins_the_edits_comment(licence):
     assert [(c.action, [f.id for f in c.findings]) for c in plan.changes] == [("replace", ["x", "n"])]
     result = build_redline(path, report)
     assert (result.applied, result.comments) == (1, 0)
+    assert (result.suggestions, result.joined) == (1, 1)  # the note rides on the edit; it is no suggestion

@@ -89,17 +89,28 @@ def _alternating(en_numbers, zh_numbers) -> SourceDocument:
     return _doc(text, blocks)
 
 
-def test_bilingual_alternating_paragraphs_pair_by_number_and_report_numbering_that_differs():
-    doc = _alternating(["1.", "2.", "3.", "4."], ["第一条", "第二条", "第四条", "第五条"])
+def _aligned(en_numbers, zh_numbers):
+    doc = _alternating(en_numbers, zh_numbers)
     assert detect_layout(doc) == "alternating"
     clauses = segment(doc)
     bi = align(doc.text, clauses, "alternating")
     by_id = {c.id: c for c in clauses}
-    by_number = {(by_id[p.en_id].number, by_id[p.zh_id].number): p for p in bi.pairs}
-    assert by_number[("1", "第一条")].by == "number"
-    assert by_number[("4", "第四条")].by == "number"
-    assert by_number[("3", "第五条")].numbers_differ or ("3", "第五条") not in by_number
-    assert {by_id[i].number for i in bi.only_en} <= {"2", "3"}
+    pairs = {(by_id[p.en_id].number, by_id[p.zh_id].number): p for p in bi.pairs if by_id[p.en_id].number}
+    return pairs, [by_id[i].number for i in bi.only_en], [by_id[i].number for i in bi.only_zh]
+
+
+def test_bilingual_alternating_paragraphs_pair_by_number_and_report_numbering_that_differs():
+    pairs, only_en, only_zh = _aligned(["1.", "2.", "3."], ["第一条", "第二条", "第四条"])
+    assert pairs[("1", "第一条")].by == pairs[("2", "第二条")].by == "number"
+    assert pairs[("3", "第四条")].by == "position" and pairs[("3", "第四条")].numbers_differ
+    assert not pairs[("1", "第一条")].numbers_differ and only_en == only_zh == []
+
+
+def test_bilingual_pairs_never_cross():
+    # 4 = 第四条 by number; 3 cannot then pair with 第六条, which comes after 第四条
+    pairs, only_en, only_zh = _aligned(["1.", "2.", "3.", "4."], ["第一条", "第二条", "第四条", "第六条"])
+    assert set(pairs) == {("1", "第一条"), ("2", "第二条"), ("4", "第四条")}
+    assert only_en == ["3"] and only_zh == ["第六条"]
 
 
 def test_bilingual_sequential_versions():
