@@ -34,13 +34,7 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-NAMED = ["license_grant", "ip_ownership_assignment", "cap_on_liability", "anti_assignment", "change_of_control",
-         "governing_law", "termination_for_convenience"]
-
-
-def _logit(p):
-    p = np.clip(p, 1e-4, 1 - 1e-4)
-    return np.log(p / (1 - p))
+from benchmarks.presence_study import VariantTable, load, logit  # noqa: E402
 
 
 def doc_logits(d_tr, d_va, truth, fold, C, class_weight, min_docs):
@@ -57,7 +51,7 @@ def doc_logits(d_tr, d_va, truth, fold, C, class_weight, min_docs):
         for k in np.unique(fold):
             fit = fold != k
             if y[fit].min() == y[fit].max():
-                oof[~fit, j] = _logit(np.full((~fit).sum(), y[fit].mean()))
+                oof[~fit, j] = logit(np.full((~fit).sum(), y[fit].mean()))
                 continue
             lr = LogisticRegression(C=C, solver="liblinear", class_weight=class_weight).fit(d_tr[fit], y[fit])
             oof[~fit, j] = lr.decision_function(d_tr[~fit])
@@ -77,34 +71,14 @@ def main(argv=None) -> int:
     args = ap.parse_args(argv)
 
     from sklearn.feature_extraction.text import TfidfVectorizer
-    from sklearn.linear_model import LogisticRegression
 
-    from analyzer.classify import agreement_type as atype
-    from analyzer.classify.classifier import Classifier
     from analyzer.classify.features import normalise
-    from analyzer.core.settings import split_path
-    from analyzer.core.taxonomy import CUAD_CATEGORIES, MISSION_CATEGORIES
-    from analyzer.evaluation.cuad_data import load_split
-    from analyzer.evaluation.metrics import best_f1_threshold
     from analyzer.training import presence as P
-    from analyzer.training.dataset import build_split, data_hashes
-    from analyzer.training.run import HANDWRITTEN
 
     t0 = time.time()
-    data = data_hashes(args.cuad, split_path(), HANDWRITTEN)
-    split = load_split()
-    tr = build_split(args.cuad, split["train"], drop_heading=True, data_hash=data["all"])
-    va = build_split(args.cuad, split["val"], drop_heading=False, data_hash=data["all"])
-    clf = Classifier(args.model, use_encoder=False)
-    cats, thr = clf.model.categories, clf.tfidf_thresholds
-    C_unit = float((clf.config.get("training") or {}).get("C", 16.0))
-    z, heads = P.oof_logits(tr, HANDWRITTEN, C_unit, data["all"])
-    types_tr = [atype.detect(clf.type_model, c.text).label for c in tr["contracts"]]
-    types_va = [atype.detect(clf.type_model, c.text).label for c in va["contracts"]]
-    x_tr = P.features_by_doc(clf.model.calibrate(z), heads, tr["doc"], types_tr, thr, cats)
-    x_va = P.features_by_doc(clf.model.predict_proba(va["fields"]), va["fields"]["head"], va["doc"], types_va, thr, cats)
-    t_tr = P.document_truth(tr["contracts"], tr["y"], tr["doc"], cats)
-    t_va = P.document_truth(va["contracts"], va["y"], va["doc"], cats)
+    d = load(args.cuad, args.model)
+    tr, va, clf, cats, thr = d.tr, d.va, d.clf, d.cats, d.thr
+    t_tr, t_va, x_tr, x_va = d.t_tr, d.t_va, d.x_tr, d.x_va
     texts_tr = [normalise(c.text) for c in tr["contracts"]]
     texts_va = [normalise(c.text) for c in va["contracts"]]
     if args.vocab == "unit":
@@ -116,52 +90,16 @@ def main(argv=None) -> int:
     print(f"data ready: {len(t_tr)} train, {len(t_va)} validation contracts, {d_tr.shape[1]} terms "
           f"({time.time() - t0:.0f}s)", flush=True)
 
-    mi = [cats.index(c) for c in MISSION_CATEGORIES]
-    ci = [cats.index(c) for c in CUAD_CATEGORIES]
     fold = np.arange(len(t_tr)) % P.FOLDS  # the contract folds of the out-of-fold stage 1
-
-    def f1_at_pooled(s_pool, t_pool, s_eval, t_eval):
-        th = np.array([best_f1_threshold(s_pool[:, j], t_pool[:, j]) for j in range(t_pool.shape[1])])
-        return P.doc_f1(s_eval >= th, t_eval)
-
-    def row(name, s_tr, s_va):
-        f = f1_at_pooled(np.concatenate([s_tr, s_va]), np.concatenate([t_tr, t_va]), s_va, t_va)
-        rng = np.random.default_rng(0)
-        hm, hc = [], []
-        for _ in range(args.halves):
-            perm = rng.permutation(len(t_va))
-            a, b = perm[: len(t_va) // 2], perm[len(t_va) // 2:]
-            g = f1_at_pooled(np.concatenate([s_tr, s_va[a]]), np.concatenate([t_tr, t_va[a]]), s_va[b], t_va[b])
-            hm.append(g[mi].mean())
-            hc.append(g[ci].mean())
-        named = " ".join(f"{f[cats.index(c)]:.2f}" for c in NAMED)
-        print(f"| {name} | {f[mi].mean():.3f} | {f[ci].mean():.3f} | {np.mean(hm):.3f} | {np.mean(hc):.3f} | {named} |",
-              flush=True)
-
-    print("| variant | val mission | val CUAD 41 | halves mission | halves CUAD 41 | " + " | ".join(NAMED) + " |")
-    model, fell_back = P.fit_presence(x_tr, t_tr, thr, cats)
-    s_tr, s_va = model.probabilities(x_tr), model.probabilities(x_va)
-    row("current", s_tr, s_va)
-    fb = [cats.index(c) for c in fell_back]
+    table = VariantTable(t_tr, t_va, cats, args.halves)
+    table.header()
+    table.current(x_tr, x_va, thr)
     cw = None if args.class_weight == "none" else "balanced"
     for C in args.C:
         oof, lva = doc_logits(d_tr, d_va, t_tr, fold, C, cw, P.MIN_DOCS)
-        alone_tr, alone_va = oof.copy(), lva.copy()
-        alone_tr[:, fb], alone_va[:, fb] = _logit(s_tr[:, fb]), _logit(s_va[:, fb])
-        row(f"doc alone ({args.vocab}, C={C:g}, {args.class_weight})", alone_tr, alone_va)
-        xo = np.concatenate([x_tr, np.nan_to_num(oof)[:, :, None]], 2)
-        xv = np.concatenate([x_va, np.nan_to_num(lva)[:, :, None]], 2)
-        comb_tr, comb_va = s_tr.copy(), s_va.copy()
-        for j in range(len(cats)):
-            if j in fb:
-                continue
-            xj = xo[:, j].astype(np.float64)
-            mu, sd = xj.mean(0), xj.std(0)
-            sd[sd < 1e-9] = 1.0
-            lr = LogisticRegression(C=P.C_DOC, max_iter=2000).fit((xj - mu) / sd, t_tr[:, j])
-            comb_tr[:, j] = lr.predict_proba((xj - mu) / sd)[:, 1]
-            comb_va[:, j] = lr.predict_proba((xv[:, j] - mu) / sd)[:, 1]
-        row(f"combined ({args.vocab}, C={C:g}, {args.class_weight})", comb_tr, comb_va)
+        table.row(f"doc alone ({args.vocab}, C={C:g}, {args.class_weight})", *table.keep_fallback(oof, lva))
+        table.with_feature(f"combined ({args.vocab}, C={C:g}, {args.class_weight})", np.nan_to_num(oof),
+                           np.nan_to_num(lva), P.C_DOC)
     print(f"({time.time() - t0:.0f}s)")
     return 0
 

@@ -28,24 +28,28 @@ from typing import Optional
 
 # country -> patterns that name it (as a place of incorporation or a governing law)
 _COUNTRIES: dict[str, str] = {
-    "China": r"People'?s\s+Republic\s+of\s+China|\bP\.?R\.?C\.?\b|\bChin(?:a|ese)\b|\bBeijing\b|\bShanghai\b|\bShenzhen\b",
-    "Hong Kong": r"\bHong\s+Kong\b",
-    "Singapore": r"\bSingapore\b",
+    "China": r"People'?s\s+Republic\s+of\s+China|\bP\.?R\.?C\.?\b|\bChin(?:a|ese)\b|\bBeijing\b|\bShanghai\b|\bShenzhen\b|"
+             r"中华人民共和国|中国(?!香港|澳门|台湾)|北京|上海|深圳",
+    "Hong Kong": r"\bHong\s+Kong\b|香港",
+    "Singapore": r"\bSingapore\b|新加坡",
     "United States": r"\bUnited\s+States\b|\bU\.S\.A?\.?\b|\bUSA\b|\bDelaware\b|\bNew\s+York\b|\bCalifornia\b|"
-                     r"\bTexas\b|\bMassachusetts\b|\bWashington\b|\bNevada\b|\bIllinois\b",
-    "Germany": r"\bGerman(?:y)?\b|\bGmbH\b",
-    "France": r"\bFrance\b|\bFrench\b",
-    "United Kingdom": r"\bEngland\b|\bEnglish\b|\bUnited\s+Kingdom\b|\bScotland\b|\bWales\b",
-    "Switzerland": r"\bSwitzerland\b|\bSwiss\b",
-    "Japan": r"\bJapan(?:ese)?\b",
-    "Netherlands": r"\bNetherlands\b|\bDutch\b",
+                     r"\bTexas\b|\bMassachusetts\b|\bWashington\b|\bNevada\b|\bIllinois\b|美国|美利坚",
+    "Germany": r"\bGerman(?:y)?\b|\bGmbH\b|德国|德意志",
+    "France": r"\bFrance\b|\bFrench\b|法国|法兰西",
+    "United Kingdom": r"\bEngland\b|\bEnglish\b|\bUnited\s+Kingdom\b|\bScotland\b|\bWales\b|英国|英格兰",
+    "Switzerland": r"\bSwitzerland\b|\bSwiss\b|瑞士",
+    "Japan": r"\bJapan(?:ese)?\b|日本",
+    "Netherlands": r"\bNetherlands\b|\bDutch\b|荷兰",
 }
 _COUNTRY_RES = {c: re.compile(p) for c, p in _COUNTRIES.items()}
 # the words after a party's name that say where it comes from
 _PARTY_WINDOW = 260
-_JV = re.compile(r"\b(?:Sino[-\s]foreign|(?:equity|co-?operative|contractual)\s+joint\s+venture)\b", re.I)
-_JV_COMPANY = re.compile(r"\bregistered\s+capital\b|\bjoint\s+venture\s+company\b|\bJV\s+Company\b", re.I)
-_LAW_SENTENCE = re.compile(r"governed\s+by[^.;]{0,80}?laws?\s+of\s+(?:the\s+)?([^.;,]{2,60})", re.I)
+_JV = re.compile(r"\b(?:Sino[-\s]foreign|(?:equity|co-?operative|contractual)\s+joint\s+venture)\b|"
+                 r"中外合资|中外合作|合资经营|合作经营", re.I)
+_JV_COMPANY = re.compile(r"\bregistered\s+capital\b|\bjoint\s+venture\s+company\b|\bJV\s+Company\b|注册资本|合营公司|合资公司",
+                         re.I)
+_LAW_SENTENCE = re.compile(r"governed\s+by[^.;]{0,80}?laws?\s+of\s+(?:the\s+)?([^.;,]{2,60})|"
+                           r"(?:适用|受)([^。；，、]{2,24}?)法律(?:管辖)?", re.I)
 
 PRC_LAW = "the People's Republic of China"
 CIETAC = "the CIETAC Arbitration Rules of the China International Economic and Trade Arbitration Commission"
@@ -97,7 +101,7 @@ def _law_text(report) -> Optional[str]:
         if e.type == "governing_law" and (e.value or e.text):
             return e.value or e.text
     m = _LAW_SENTENCE.search(report.text or "")
-    return m.group(1) if m else None
+    return (m.group(1) or m.group(2)) if m else None
 
 
 def party_windows(report) -> list[str]:
@@ -106,7 +110,7 @@ def party_windows(report) -> list[str]:
     out = []
     for p in getattr(report, "parties", []) or []:
         window = text[p.start:min(len(text), p.end + _PARTY_WINDOW)]
-        window = re.split(r"\n\s*\n|\bAND\b|\band\s+(?=[A-Z])", window[max(0, p.end - p.start):], maxsplit=1)[0]
+        window = re.split(r"\n\s*\n|\bAND\b|\band\s+(?=[A-Z])|[；。]", window[max(0, p.end - p.start):], maxsplit=1)[0]
         out.append(p.name + " " + window)
     return out
 

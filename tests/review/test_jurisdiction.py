@@ -5,6 +5,7 @@ from __future__ import annotations
 from analyzer.core.schema import Party
 from analyzer.review.findings import compare
 from analyzer.review.jurisdiction import detect, forum_defaults
+from analyzer.review.overlays import suggest_overlays
 from analyzer.review.playbook import resolve_playbook
 from tests.builders import clause_report
 
@@ -111,3 +112,20 @@ def test_the_export_control_clause_without_a_chinese_party_keeps_the_us_and_eu_r
     text = _export_language(LICENCE_PREAMBLE, [("Acme Robotics Inc.", "licensor"), ("Rheinwerk GmbH", "licensee")])
     assert "including the US Export Administration Regulations, the International Traffic in Arms" in text
     assert "People's Republic of China" not in text
+
+
+ZH_JV_PREAMBLE = ("甲方：苏州华源科技股份有限公司，一家依据中华人民共和国法律成立的公司，注册地址为中国江苏省苏州市（\"甲方\"）；\n"
+                  "乙方：北海储能有限公司，一家依据德国法律成立的公司，注册地址为德国汉堡（\"乙方\"）。\n"
+                  "双方同意设立中外合资经营企业。本合同的订立、效力和解释适用中华人民共和国法律。\n\n")
+
+
+def test_a_chinese_contract_reads_each_partys_own_line_and_the_chinese_law_clause():
+    report = _report(ZH_JV_PREAMBLE, [("Board", "The Board of Directors is the highest authority of the Company.")],
+                     [("苏州华源科技股份有限公司", None), ("北海储能有限公司", None)])
+    j = detect(report)
+    # the first party's words stop at its own line: the German seat of the second party is not its seat
+    assert j.party_countries == ["China", "Germany"]
+    assert j.governing_law == "China" and j.sino_foreign_jv
+    suggested = {s.id: s.reasons for s in suggest_overlays(report)}
+    assert "cn-inbound" in suggested and "北海储能有限公司 is established in the EU" in suggested["eu"]
+    assert not any("苏州" in why for why in suggested["eu"])

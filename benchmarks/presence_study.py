@@ -1,0 +1,135 @@
+"""Shared scoring of the presence studies (``presence_doc_model.py``, ``presence_fused_feature.py``).
+
+A variant is a score per (document, category) for the train contracts (out of fold) and the
+validation contracts. Each category's threshold is its document-F1 optimum; two readings:
+
+- thresholds from the train scores pooled with all of validation, scored on validation;
+- the mean over random halves of validation (thresholds from the train pool + one half,
+  scored on the other half).
+"""
+
+from __future__ import annotations
+
+from types import SimpleNamespace
+
+import numpy as np
+
+NAMED = ["license_grant", "ip_ownership_assignment", "cap_on_liability", "anti_assignment", "change_of_control",
+         "governing_law", "termination_for_convenience"]
+
+
+def logit(p):
+    p = np.clip(p, 1e-4, 1 - 1e-4)
+    return np.log(p / (1 - p))
+
+
+def load(cuad, model_dir) -> SimpleNamespace:
+    """The train and validation splits with what every presence study reads: the stage 1 artifact
+    (``clf``), its categories and unit thresholds, the train units' out-of-fold stage 1 logits and
+    probabilities and shown headings, both splits' presence features (the fused best unit's column
+    zero) and document truth."""
+    from analyzer.classify import agreement_type as atype
+    from analyzer.classify.classifier import Classifier
+    from analyzer.classify.presence import FUSED
+    from analyzer.core.settings import split_path
+    from analyzer.evaluation.cuad_data import load_split
+    from analyzer.training import presence as P
+    from analyzer.training.dataset import build_split, data_hashes
+    from analyzer.training.run import HANDWRITTEN
+
+    data = data_hashes(cuad, split_path(), HANDWRITTEN)
+    split = load_split()
+    d = SimpleNamespace()
+    d.tr = build_split(cuad, split["train"], drop_heading=True, data_hash=data["all"])
+    d.va = build_split(cuad, split["val"], drop_heading=False, data_hash=data["all"])
+    d.clf = Classifier(model_dir, use_encoder=False)
+    d.cats, d.thr = d.clf.model.categories, d.clf.tfidf_thresholds
+    C_unit = float((d.clf.config.get("training") or {}).get("C", 16.0))
+    d.z_tr, heads = P.oof_logits(d.tr, HANDWRITTEN, C_unit, data["all"])
+    d.p_tr = d.clf.model.calibrate(d.z_tr)
+    d.z_va = d.clf.model.logits(d.va["fields"])
+    d.p_va = d.clf.model.calibrate(d.z_va)
+    types_tr = [atype.detect(d.clf.type_model, c.text).label for c in d.tr["contracts"]]
+    types_va = [atype.detect(d.clf.type_model, c.text).label for c in d.va["contracts"]]
+    d.heads = heads
+    d.x_tr = P.features_by_doc(d.p_tr, heads, d.tr["doc"], types_tr, d.thr, d.cats)
+    d.x_va = P.features_by_doc(d.p_va, d.va["fields"]["head"], d.va["doc"], types_va, d.thr, d.cats)
+    for x in (d.x_tr, d.x_va):  # the stage 1 features only: the fused best unit is a variant of its own
+        x[:, :, FUSED] = 0.0
+    d.t_tr = P.document_truth(d.tr["contracts"], d.tr["y"], d.tr["doc"], d.cats)
+    d.t_va = P.document_truth(d.va["contracts"], d.va["y"], d.va["doc"], d.cats)
+    return d
+
+
+class VariantTable:
+    """Prints one Markdown row per variant: validation and halves macro-F1 (mission, CUAD 41) and the
+    named categories' validation F1."""
+
+    def __init__(self, t_tr, t_va, cats, halves: int = 20):
+        from analyzer.core.taxonomy import CUAD_CATEGORIES, MISSION_CATEGORIES
+
+        self.t_tr, self.t_va, self.cats, self.halves = t_tr, t_va, list(cats), halves
+        self.mi = [self.cats.index(c) for c in MISSION_CATEGORIES]
+        self.ci = [self.cats.index(c) for c in CUAD_CATEGORIES]
+
+    def header(self) -> None:
+        print("| variant | val mission | val CUAD 41 | halves mission | halves CUAD 41 | " + " ".join(NAMED) + " |")
+
+    @staticmethod
+    def _f1_at_pooled(s_pool, t_pool, s_eval, t_eval):
+        from analyzer.evaluation.metrics import best_f1_threshold
+        from analyzer.training.presence import doc_f1
+
+        th = np.array([best_f1_threshold(s_pool[:, j], t_pool[:, j]) for j in range(t_pool.shape[1])])
+        return doc_f1(s_eval >= th, t_eval)
+
+    def row(self, name, s_tr, s_va) -> None:
+        t_tr, t_va = self.t_tr, self.t_va
+        f = self._f1_at_pooled(np.concatenate([s_tr, s_va]), np.concatenate([t_tr, t_va]), s_va, t_va)
+        rng = np.random.default_rng(0)
+        hm, hc = [], []
+        for _ in range(self.halves):
+            perm = rng.permutation(len(t_va))
+            a, b = perm[: len(t_va) // 2], perm[len(t_va) // 2:]
+            g = self._f1_at_pooled(np.concatenate([s_tr, s_va[a]]), np.concatenate([t_tr, t_va[a]]), s_va[b], t_va[b])
+            hm.append(g[self.mi].mean())
+            hc.append(g[self.ci].mean())
+        named = " ".join(f"{f[self.cats.index(c)]:.2f}" for c in NAMED)
+        print(f"| {name} | {f[self.mi].mean():.3f} | {f[self.ci].mean():.3f} | {np.mean(hm):.3f} | {np.mean(hc):.3f} "
+              f"| {named} |", flush=True)
+
+    def current(self, x_tr, x_va, unit_thresholds):
+        """Fit the shipped presence regression on ``x_tr``, print its row and keep its scores
+        (``s_tr``, ``s_va``) and the categories it leaves to the unit rule (``fallback``)."""
+        from analyzer.training.presence import fit_presence
+
+        self.x_tr, self.x_va = x_tr, x_va
+        model, fell_back = fit_presence(x_tr, self.t_tr, unit_thresholds, self.cats)
+        self.s_tr, self.s_va = model.probabilities(x_tr), model.probabilities(x_va)
+        self.fallback = [self.cats.index(c) for c in fell_back]
+        self.row("current", self.s_tr, self.s_va)
+
+    def keep_fallback(self, s_tr, s_va):
+        """``s_tr``, ``s_va`` with the fallback categories' current scores."""
+        s_tr, s_va = s_tr.copy(), s_va.copy()
+        s_tr[:, self.fallback], s_va[:, self.fallback] = self.s_tr[:, self.fallback], self.s_va[:, self.fallback]
+        return s_tr, s_va
+
+    def with_feature(self, name, extra_tr, extra_va, C) -> None:
+        """The presence regression refitted per category with one more feature (``extra``,
+        documents x categories), printed as a row."""
+        from sklearn.linear_model import LogisticRegression
+
+        xo = np.concatenate([self.x_tr, extra_tr[:, :, None]], 2)
+        xq = np.concatenate([self.x_va, extra_va[:, :, None]], 2)
+        s_tr, s_va = self.s_tr.copy(), self.s_va.copy()
+        for j in range(len(self.cats)):
+            if j in self.fallback:
+                continue
+            xj = xo[:, j].astype(np.float64)
+            mu, sd = xj.mean(0), xj.std(0)
+            sd[sd < 1e-9] = 1.0
+            lr = LogisticRegression(C=C, max_iter=2000).fit((xj - mu) / sd, self.t_tr[:, j])
+            s_tr[:, j] = lr.predict_proba((xj - mu) / sd)[:, 1]
+            s_va[:, j] = lr.predict_proba((xq[:, j] - mu) / sd)[:, 1]
+        self.row(name, s_tr, s_va)
