@@ -362,6 +362,7 @@ class _Comparer:
         """Deviations are judged on the clause as a whole (all its evidence); a risk is a term
         stated in one sentence, so risks are judged sentence by sentence, conditions included."""
         spans = [(u.start, u.end) for u in units]
+        own = units  # the clause's own sentences, without the rest of the contract read for a document-wide term
         if rule.attribute_scope == "document":
             held = Covered((u.start, u.end) for u in units)
             units = units + [Unit(a, b, self.index.clause_at(a, b), "phrase") for a, b in self.index.operative_sentences()
@@ -416,7 +417,7 @@ class _Comparer:
                 # a term the clause does not state (or a list of terms without the one asked for): the
                 # evidence is every sentence found for the clause, labelled and headed ones first, then
                 # those found by their wording
-                cited = sorted((u for u in units if (u.start, u.end) != (s, e)),
+                cited = sorted((u for u in own if (u.start, u.end) != (s, e)),
                                key=lambda u: (_SOURCE_RANK.get(u.source, 2), u.start))
                 evidence += list(dict.fromkeys((u.start, u.end) for u in cited))[:MAX_READ_EVIDENCE]
             elif rule.attribute_scope == "document":

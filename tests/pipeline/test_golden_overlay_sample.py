@@ -43,3 +43,15 @@ def test_golden_overlay_sample_flags_the_outbound_risks(outbound_report):
                    "registering it as a technology export contract", "illegal monopolisation of technology",
                    "withholding tax"):
         assert needle in messages, needle
+
+
+def test_golden_overlay_sample_a_term_read_across_the_contract_cites_only_its_clause(outbound_report):
+    """The export-control checks read the whole contract for their terms; a term found nowhere is
+    shown on the export-control clause itself, never on the title, the parties or the grant."""
+    _, report = outbound_report
+    findings = [f for f in report.findings if f.category == "export_control"]
+    assert findings
+    clause = report.text.index("EXPORT CONTROL")
+    for f in findings:
+        for ev in f.evidence:
+            assert ev.start >= clause - 4, (f.message, report.text[ev.start:ev.start + 60])
