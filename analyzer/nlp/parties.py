@@ -160,13 +160,19 @@ def _parties_after(text: str, start: int, end: int, aliases, intro) -> tuple[lis
         if not keep:
             continue
         pieces = _split_and(text, chunk_start, p0)
+        listed = []
         for ps, pe in pieces[:-1]:  # parties listed without their own alias
             name = _name_in(text, ps, pe)
             if name and o["suffix"].search(text[name[0]:name[1]]):
-                hits.append(PartyHit(name=name))
+                listed.append(PartyHit(name=name))
         name = _name_in(text, *pieces[-1]) if pieces else None
         if name is None and pieces:
             name = _name_in(text, *pieces[-1], prefer_last=True)
+        if listed and (name is None or not is_legal_person(text[name[0]:name[1]])):
+            # "Beta Ltd., a company registered in Ruritania and Other Place ("Beta")": the words after
+            # the "and" belong to Beta's description, so the alias is Beta's
+            name = listed.pop().name
+        hits.extend(listed)
         role = next((role_of(text[a:b]) for a, b in keep if role_of(text[a:b])), None)
         if name is None and role is None:
             continue
@@ -221,9 +227,17 @@ def is_legal_person(name: str) -> bool:
     return bool(_PERSON.fullmatch(name)) and not _NOT_PERSON_WORDS.search(name)
 
 
+# "registered in England and Wales", "organised under the laws of Trinidad and Tobago": an "and" inside
+# a party's seat joins two place names, not two parties
+_SEAT_BEFORE_AND = re.compile(r"\b(?:registered|incorporated|organi[sz]ed|established|formed|existing|domiciled)\b"
+                              r"[^,;()]{0,40}\b(?:in|of)\s+(?:the\s+)?[A-Z][\w.]*(?:\s+[A-Z][\w.]*){0,3}\s*$")
+
+
 def _split_and(text: str, s: int, e: int) -> list[tuple[int, int]]:
     out, pos = [], s
     for m in _AND_SPLIT.finditer(text, s, e):
+        if _SEAT_BEFORE_AND.search(text, max(s, m.start() - 120), m.start()):
+            continue
         out.append((pos, m.start()))
         pos = m.end()
     out.append((pos, e))

@@ -22,6 +22,21 @@ def test_two_companies_with_defined_short_names():
     assert _parties(text) == [("Acme Widgets Limited", "Acme"), ("Beta Systems Inc.", "Licensee")]
 
 
+@pytest.mark.parametrize("seat", ["England and Wales", "Ruritania and Outer Isles"])
+def test_an_and_inside_a_partys_description_does_not_make_a_party(seat):
+    text = ('This Agreement is made between Aurora Biomaterials, Inc., a Delaware corporation ("Aurora"); and '
+            f'Kestrel Polymer Research Ltd., a company registered in {seat} under company number 09876543, '
+            'having its registered office at 7 Science Park Way, Cambridge ("Kestrel").\n\n1. Definitions\n')
+    assert _parties(text) == [("Aurora Biomaterials, Inc.", "Aurora"), ("Kestrel Polymer Research Ltd.", "Kestrel")]
+
+
+def test_two_parties_sharing_one_short_name_stay_two():
+    text = ('This Agreement is made between Acme Widgets Limited and Beta Systems GmbH (together, the "Licensors") '
+            'and Gamma Inc. ("Licensee").\n\n1. Definitions\n')
+    names = [n for n, _ in _parties(text)]
+    assert names == ["Acme Widgets Limited", "Beta Systems GmbH", "Gamma Inc."]
+
+
 def test_headings_and_definitions_are_not_parties():
     text = ("CLOUD SERVICE AGREEMENT\n\n1. Cloud Service Agreement; The Subscription Period\n\n"
             "The Customer may use the service during the Subscription Period.\n\n2. Conflicts; Definitions\n\n"
