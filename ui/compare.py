@@ -22,7 +22,7 @@ from ui.uploads import Upload, check_upload, human_size
 
 log = logging.getLogger(__name__)
 DOCX_MIME = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
-PERSPECTIVES = ["licensee", "licensor", "partner", "neutral"]
+PERSPECTIVES = ["default", "licensee", "licensor", "partner", "neutral"]  # default: the playbook's, as on the CLI
 CACHE_SIZE = 4
 _STYLE = """<style>
 .cmp-diff{white-space:pre-wrap;font-family:Georgia,serif;line-height:1.5;background:#fbfbf8;
@@ -47,7 +47,7 @@ def _upload(label: str, key: str, limits: Limits) -> Upload | None:
         return None
 
 
-def _controls() -> tuple[str | None, str]:
+def _controls() -> tuple[str | None, str | None]:
     books = shipped_playbooks()
     ids = ["auto"] + [b["id"] for b in books]
     left, right = st.columns(2)
@@ -55,11 +55,12 @@ def _controls() -> tuple[str | None, str]:
         pb = st.selectbox("Playbook", ids, key="compare_playbook",
                           format_func=lambda i: "Auto (from the old draft's agreement type)" if i == "auto" else i)
     with right:
-        persp = st.selectbox("Perspective (the client)", PERSPECTIVES, key="compare_perspective")
-    return (None if pb == "auto" else pb), persp
+        persp = st.selectbox("Perspective (the client)", PERSPECTIVES, key="compare_perspective",
+                             format_func=lambda p: "The playbook's default" if p == "default" else p)
+    return (None if pb == "auto" else pb), (None if persp == "default" else persp)
 
 
-def _compare(old: Upload, new: Upload | None, playbook: str | None, perspective: str):
+def _compare(old: Upload, new: Upload | None, playbook: str | None, perspective: str | None):
     cache = store("comparisons")
     key = (old.sha256, new.sha256 if new else None, playbook, perspective)
     if key in cache:

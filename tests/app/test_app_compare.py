@@ -59,3 +59,12 @@ def test_app_compare_legacy_doc_gets_the_cli_reason_inline(page):
     assert not at.exception
     errors = [e.value.replace("\\", "") for e in at.error]
     assert errors == ["theirs.doc: legacy Word .doc (binary) format is not supported; save it as .docx"]
+
+
+def test_app_compare_defaults_to_the_playbooks_perspective_as_the_cli_does(page):
+    assert page.selectbox(key="compare_perspective").value == "default"
+    page.file_uploader(key="compare_old").set_value(("v1.txt", OLD.encode(), "text/plain")).run()
+    at = page.file_uploader(key="compare_new").set_value(("v2.txt", NEW.encode(), "text/plain")).run()
+    assert not at.exception and not at.error
+    caption = " ".join(c.value for c in at.caption).replace("\\", "")
+    assert "Playbook tech-license, perspective licensee" in caption  # the playbook's own default perspective
