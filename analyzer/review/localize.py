@@ -10,6 +10,7 @@ Findings that already carry Chinese text keep it.
 
 from __future__ import annotations
 
+import re
 from typing import Optional
 
 from analyzer.core.cjk import has_cjk
@@ -26,9 +27,38 @@ def _snippet(text: str, start: int, end: int) -> str:
 
 
 # bracketed placeholder defaults (no value in the contract) in Chinese
-_ZH_DEFAULTS = {"[Partner A]": "[甲方]", "[Partner B]": "[乙方]", "[the joint venture company]": "[合营公司]",
+_ZH_DEFAULTS = {"[Partner A]": "[甲方]", "[Partner B]": "[乙方]", "[Party A]": "[甲方]", "[Party B]": "[乙方]",
+                "[the Licensor]": "[许可方]", "[the Licensee]": "[被许可方]", "[the Disclosing Party]": "[披露方]",
+                "[the Receiving Party]": "[接收方]", "[the joint venture company]": "[合营公司]",
                 "[the Territory]": "[许可地域]", "[the Field of Use]": "[许可领域]", "[the Products]": "[合同产品]",
-                "[the licensed patents]": "[许可专利]", "[the licensed technology]": "[许可技术]", "[the know-how]": "[专有技术]"}
+                "[the licensed products]": "[合同产品]", "[the licensed patents]": "[许可专利]",
+                "[the licensed technology]": "[许可技术]", "[the know-how]": "[专有技术]",
+                "[the licensed know-how]": "[专有技术]", "[England and Wales]": "[英格兰和威尔士]",
+                "[London, England]": "[英国伦敦]", "[the courts of England and Wales]": "[英格兰和威尔士法院]"}
+
+# arbitration rules and laws the forum defaults name (``jurisdiction``), in Chinese
+_ZH_FORUM = {
+    "the Rules of Arbitration of the International Chamber of Commerce": "国际商会仲裁规则",
+    "the CIETAC Arbitration Rules of the China International Economic and Trade Arbitration Commission":
+        "中国国际经济贸易仲裁委员会仲裁规则",
+    "the HKIAC Administered Arbitration Rules of the Hong Kong International Arbitration Centre": "香港国际仲裁中心机构仲裁规则",
+    "the Arbitration Rules of the Singapore International Arbitration Centre": "新加坡国际仲裁中心仲裁规则",
+    "the People's Republic of China": "中华人民共和国",
+}
+_ARTICLE = re.compile(r"^(?:the|The|this|This)\s+")
+
+
+# the export-control laws named by default (the placeholders' defaults, ``jurisdiction.PRC_EXPORT_CONTROL_LAWS``) in Chinese
+_ZH_EXPORT_LAWS = {
+    ("the US Export Administration Regulations, the International Traffic in Arms Regulations where applicable, and "
+     "Regulation (EU) 2021/821"): "美国《出口管理条例》、适用时的美国《国际武器贸易条例》以及欧盟第2021/821号条例",
+    ("the Export Control Law of the People's Republic of China, the Regulations of the People's Republic of China on "
+     "the Administration of Technology Import and Export and, where they apply, the US Export Administration "
+     "Regulations and Regulation (EU) 2021/821; nothing in this clause requires a party to act in breach of the laws "
+     "that apply to it, including the Anti-Foreign Sanctions Law of the People's Republic of China"):
+        "《中华人民共和国出口管制法》、《中华人民共和国技术进出口管理条例》以及在适用时的美国《出口管理条例》和欧盟"
+        "第2021/821号条例；本条的任何规定均不要求一方违反对其适用的法律，包括《中华人民共和国反外国制裁法》",
+}
 
 
 # placeholders whose Chinese text names them with one of these words (the first the contract uses)
@@ -55,13 +85,19 @@ def zh_values(report: Report, values: dict[str, str]) -> dict[str, str]:
         if word is not None and key in out:
             out[key] = word  # the Chinese text's own name for the party or the term
             named.add(key)
+    if values.get("export_control_laws") in _ZH_EXPORT_LAWS:
+        out["export_control_laws"] = _ZH_EXPORT_LAWS[values["export_control_laws"]]
     for key, value in values.items():
-        if key in named:
+        if key in named or key == "export_control_laws":
             continue
         if value in _ZH_DEFAULTS:
             out[key] = _ZH_DEFAULTS[value]
+        elif value in _ZH_FORUM:
+            out[key] = _ZH_FORUM[value]
         elif value.startswith("[") and value.endswith("]"):
             out[key] = value
+        elif key != "agreement" and not has_cjk(value):
+            out[key] = _ARTICLE.sub("", value)  # a defined term of an English contract, without its article
     return out
 
 

@@ -149,8 +149,12 @@ class OverlayRule(Rule):
 
 
 class TighteningZhText(_Strict):
-    """The Chinese text of a tightening's language."""
+    """The Chinese text of a tightening: its rationale, its checks' messages (in the order of the
+    checks) and its language."""
 
+    rationale: str | None = None
+    checks: list[str | None] = Field(default_factory=list, description="the checks' messages in Chinese, in the "
+                                     "order of the checks")
     preferred: Template = None
     fallback: Template = None
 
@@ -169,7 +173,14 @@ class Tightening(_Strict):
     attribute_scope: Literal["document"] | None = Field(
         None, description="read the checked attributes from the whole document")
     only_if: list[OnlyIf] = Field(default_factory=list)
-    zh: TighteningZhText | None = Field(None, description="the Chinese text of preferred and fallback")
+    zh: TighteningZhText | None = Field(None, description="the Chinese text of rationale, check messages, preferred "
+                                        "and fallback")
+
+    @model_validator(mode="after")
+    def _zh_checks(self) -> Tightening:
+        if self.zh is not None and len(self.zh.checks) > len(self.checks):
+            raise ValueError(f"zh.checks has {len(self.zh.checks)} messages for {len(self.checks)} checks")
+        return self
 
 
 class Overlay(_Strict):
@@ -497,6 +508,19 @@ def _more_severe(a: Severity, b: Severity | None) -> Severity:
     return b if b is not None and Severity(b).rank < Severity(a).rank else a
 
 
+def _zh_rationale(own: str | None, t: Tightening, overlay_id: str) -> str | None:
+    """The Chinese rationale after the tightening ``t``: the rule's own and the tightening's, or
+    None when either lacks Chinese (the English then shows both)."""
+    added = t.zh.rationale if t.zh is not None else None
+    return f"{own}\n\n司法辖区规则 {overlay_id}：{added}" if own and added else None
+
+
+def _zh_checks(own: list, count: int, t: Tightening) -> list:
+    """The Chinese messages of ``count`` checks followed by those of the tightening's checks."""
+    added = list(t.zh.checks) if t.zh is not None else []
+    return (list(own) + [None] * count)[:count] + (added + [None] * len(t.checks))[: len(t.checks)]
+
+
 def tighten_rule(rule: Rule, t: Tightening, overlay_id: str) -> Rule:
     """``rule`` with the tightening ``t`` of overlay ``overlay_id`` applied."""
     upd: dict[str, Any] = {"rationale": f"{rule.rationale}\n\nOverlay {overlay_id}: {t.rationale}",
@@ -506,6 +530,10 @@ def tighten_rule(rule: Rule, t: Tightening, overlay_id: str) -> Rule:
     if t.checks:
         upd["checks"] = list(rule.checks) + list(t.checks)
     zh = rule.zh.model_dump(exclude_unset=True) if rule.zh is not None else {}
+    if zh or t.zh is not None:
+        zh["rationale"] = _zh_rationale(zh.get("rationale"), t, overlay_id)
+        if t.checks:
+            zh["checks"] = _zh_checks(zh.get("checks", []), len(rule.checks), t)
     if t.preferred:
         upd["preferred"] = t.preferred
         zh["preferred"] = t.zh.preferred if t.zh is not None else None  # the rule's Chinese says something else
@@ -528,6 +556,13 @@ def tighten_rule(rule: Rule, t: Tightening, overlay_id: str) -> Rule:
                 change["requirement"] = "required"
             if ov.rationale:
                 change["rationale"] = f"{ov.rationale}\n\nOverlay {overlay_id}: {t.rationale}"
+            ov_zh = ov.zh.model_dump(exclude_unset=True) if ov.zh is not None else {}
+            if "checks" in change:
+                ov_zh["checks"] = _zh_checks(ov_zh.get("checks", []), len(ov.checks), t)
+            if "rationale" in change:
+                ov_zh["rationale"] = _zh_rationale(ov_zh.get("rationale"), t, overlay_id)
+            if ov_zh and ("checks" in change or "rationale" in change):
+                change["zh"] = ZhText(**ov_zh)
             overrides[persp] = ov.model_copy(update=change) if change else ov
         upd["by_perspective"] = overrides
     return rule.model_copy(update=upd)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
 import pytest
 import yaml
@@ -17,6 +18,7 @@ from analyzer.review.overlays import (
     overlays_dir,
     resolve_overlay,
 )
+from analyzer.review.placeholders import PLACEHOLDERS
 from analyzer.review.playbook import (
     Playbook,
     RuleSet,
@@ -25,7 +27,9 @@ from analyzer.review.playbook import (
     resolve_playbook,
 )
 
-PLAYBOOKS = ["tech-license", "joint-venture", "nda", "rd-collaboration", "saas-services", "supply-manufacturing"]
+PLAYBOOKS = ["tech-license", "joint-venture", "nda", "rd-collaboration", "saas-services", "supply-manufacturing",
+             "trademark-brand-license"]
+SAMPLES = Path(__file__).resolve().parents[2] / "samples"
 
 
 @pytest.mark.parametrize("pid", PLAYBOOKS)
@@ -33,9 +37,8 @@ def test_localized_every_rule_of_the_playbooks_has_a_chinese_title_and_check_mes
     pb = resolve_playbook(pid)
     for rule in pb.rules:
         assert rule.zh is not None and rule.zh.title, rule.id
-        assert len(rule.zh.checks) <= len(rule.checks), rule.id
-        if not rule.id.startswith("balance."):  # the balance rules are new; their later checks show in English
-            assert len(rule.zh.checks) == len(rule.checks), rule.id
+        assert rule.zh.rationale, rule.id
+        assert len(rule.zh.checks) == len(rule.checks) and all(rule.zh.checks), rule.id
 
 
 def test_localized_override_without_chinese_drops_the_rule_chinese_language():
@@ -83,10 +86,134 @@ def test_localized_every_suggested_language_has_chinese():
     assert len(pairs) > 150  # every playbook, rule set and overlay was read
     missing = [where for where, _, zh in pairs if not zh]
     assert not missing, f"English suggested language without Chinese: {missing}"
-    # the Chinese never names a placeholder the English lacks (it would fill in a value the English does not state)
-    extra = [(where, sorted(set(_PLACEHOLDER.findall(zh)) - set(_PLACEHOLDER.findall(en)))) for where, en, zh in pairs
-             if set(_PLACEHOLDER.findall(zh)) - set(_PLACEHOLDER.findall(en))]
-    assert not extra, extra
+    # the Chinese names exactly the placeholders of the English: no value the English does not state, none it drops
+    differ = [(where, sorted(set(_PLACEHOLDER.findall(en)) ^ set(_PLACEHOLDER.findall(zh)))) for where, en, zh in pairs
+              if set(_PLACEHOLDER.findall(zh)) != set(_PLACEHOLDER.findall(en))]
+    assert not differ, differ
+
+
+_BRACKET = re.compile(r"\[([^\]]*)\]")
+
+
+def test_localized_chinese_language_keeps_the_bracketed_values_to_choose():
+    """A value the English leaves to the user in brackets ([●], [thirty (30)], [75%]) is bracketed in the
+    Chinese too, with the same figures."""
+    problems = []
+    for where, en, zh in _language_pairs():
+        en_b, zh_b = _BRACKET.findall(en), _BRACKET.findall(zh)
+        if en_b.count("●") != zh_b.count("●"):
+            problems.append((where, "●"))
+        for value in en_b:
+            digits = re.findall(r"\d+", value)
+            if digits and not any(re.findall(r"\d+", z) == digits for z in zh_b):
+                problems.append((where, value))
+    assert not problems, problems
+
+
+def _missing_chinese() -> list[str]:
+    """Every title, rationale and check message of the clause library and the overlays (rules, the
+    perspectives' own rationales and checks, tightenings) that has no Chinese."""
+    missing = []
+    models = {"playbook": Playbook, "ruleset": RuleSet, "overlay": Overlay}
+    for path in sorted(library_dir().glob("*.yaml")) + sorted(overlays_dir().glob("*.yaml")):
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        doc = models[data.get("kind", "playbook")].model_validate(data)
+        for r in doc.rules:
+            where, zh = f"{path.name}:{r.id}", r.zh
+            missing += [f"{where}.{name}" for name in ("title", "rationale") if zh is None or not getattr(zh, name)]
+            missing += [f"{where}.checks[{i}]" for i in range(len(r.checks))
+                        if zh is None or i >= len(zh.checks) or not zh.checks[i]]
+            for persp, ov in r.by_perspective.items():
+                pzh = r.for_perspective(persp).zh
+                if ov.rationale and not (pzh and pzh.rationale):
+                    missing.append(f"{where}/{persp}.rationale")
+                missing += [f"{where}/{persp}.checks[{i}]" for i in range(len(ov.checks or []))
+                            if pzh is None or i >= len(pzh.checks) or not pzh.checks[i]]
+        for i, t in enumerate(getattr(doc, "tighten", [])):
+            where, zh = f"{path.name}:tighten[{i}] {t.id}", t.zh
+            if zh is None or not zh.rationale:
+                missing.append(f"{where}.rationale")
+            missing += [f"{where}.checks[{j}]" for j in range(len(t.checks))
+                        if zh is None or j >= len(zh.checks) or not zh.checks[j]]
+    return missing
+
+
+def test_localized_every_title_rationale_and_check_message_has_chinese():
+    assert not _missing_chinese()
+
+
+def test_localized_missing_chinese_is_found(tmp_path, monkeypatch):
+    """The check above reads the perspectives' own checks and the tightenings: a check message without
+    Chinese is reported."""
+    data = yaml.safe_load((overlays_dir() / "us.yaml").read_text(encoding="utf-8"))
+    data["tighten"][0]["zh"]["checks"] = data["tighten"][0]["zh"]["checks"][:-1]
+    (tmp_path / "us.yaml").write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+    monkeypatch.setitem(globals(), "overlays_dir", lambda: tmp_path)
+    assert _missing_chinese() == [f"us.yaml:tighten[0] {data['tighten'][0]['id']}.checks[{len(data['tighten'][0]['checks']) - 1}]"]
+
+
+def test_localized_overlay_rationales_keep_the_figures_of_the_law():
+    """The Chinese rationale of every overlay rule and tightening names the same years, articles and case
+    numbers (every number of two or more digits) as the English."""
+    problems = []
+    for path in sorted(overlays_dir().glob("*.yaml")):
+        ov = Overlay.model_validate(yaml.safe_load(path.read_text(encoding="utf-8")))
+        for item in [*ov.rules, *ov.tighten]:
+            lost = set(re.findall(r"\d{2,}", item.rationale)) - set(re.findall(r"\d{2,}", item.zh.rationale))
+            if lost:
+                problems.append((path.name, item.id, sorted(lost)))
+    assert not problems, problems
+
+
+def test_localized_tightening_adds_its_chinese_rationale_and_check_messages():
+    from analyzer.review.overlays import tighten_rule
+
+    pb = resolve_playbook("tech-license")
+    rule = next(r for r in pb.rules if r.id == "lic.improvements")
+    t = next(t for t in resolve_overlay("cn-outbound").tighten if t.id == "lic.improvements")
+    out = tighten_rule(rule, t, "cn-outbound")
+    assert out.zh.rationale == f"{rule.zh.rationale}\n\n司法辖区规则 cn-outbound：{t.zh.rationale}"
+    assert out.zh.checks == [*rule.zh.checks, *t.zh.checks] and len(out.zh.checks) == len(out.checks)
+    licensor = out.for_perspective("licensor")  # the licensor's own checks, then the tightening's
+    assert licensor.zh.checks[-len(t.checks):] == t.zh.checks and len(licensor.zh.checks) == len(licensor.checks)
+    assert all(licensor.zh.checks)
+    english_only = tighten_rule(rule, t.model_copy(update={"zh": None}), "cn-outbound")
+    assert english_only.zh.rationale is None  # the rule's Chinese alone would leave the overlay's reason out
+    assert english_only.zh.checks[len(rule.checks):] == [None] * len(t.checks)
+
+
+def test_localized_export_control_laws_in_chinese():
+    from analyzer.review.jurisdiction import PRC_EXPORT_CONTROL_LAWS
+    from analyzer.review.placeholders import PLACEHOLDERS
+
+    r = _report("本协议由许可方和被许可方签订。", [])
+    for value in (PLACEHOLDERS["export_control_laws"], PRC_EXPORT_CONTROL_LAWS):
+        zh = zh_values(r, {"export_control_laws": value})["export_control_laws"]
+        assert "2021/821" in zh and not re.search(r"[A-Za-z]{3,}", zh)
+    assert zh_values(r, {"export_control_laws": "the laws of Ruritania"})["export_control_laws"] == "the laws of Ruritania"
+
+
+def test_localized_cli_memo_shows_the_overlay_findings_in_chinese(stub_classifier, tmp_path):
+    """``analyze --overlay cn-outbound --format md --lang zh``: the overlay's findings show their Chinese
+    message and the overlay's Chinese rationale."""
+    from analyzer.cli import main
+
+    out = tmp_path / "memo.md"
+    assert main(["analyze", str(SAMPLES / "outbound_license.txt"), "--perspective", "licensor",
+                 "--overlay", "cn-outbound", "--format", "md", "--lang", "zh", "-o", str(out)]) == 0
+    memo = out.read_text(encoding="utf-8")
+    assert "已启用的司法辖区规则：" in memo and "cn-outbound" in memo
+    blocks = memo.split("\n### ")[1:]
+    overlay = [b for b in blocks if "司法辖区规则 cn-outbound：" in b]
+    assert overlay, "no finding of the overlay"
+    for b in blocks:
+        message = [line for line in b.split("\n") if line.strip()][1]
+        assert re.search(r"[\u4e00-\u9fff]", message), message  # every finding's message in Chinese
+    text = "\n".join(overlay)
+    assert "《中华人民共和国出口管制法》（2020年）" in text and "《中华人民共和国技术进出口管理条例》" in text
+    for block in overlay:
+        why = next(line for line in block.split("\n") if line.startswith("*理由：*"))
+        assert "Overlay" not in why and not re.search(r"[A-Za-z]{4,} [a-z]{3,} [a-z]{3,}", why), why  # no English prose
 
 
 def test_localized_overlay_language_reaches_the_finding_in_chinese():
@@ -169,3 +296,14 @@ def test_localized_json_keeps_both_languages():
     assert localize_report(r, "en") is r
     with pytest.raises(ValueError, match="unknown language"):
         localize_report(r, "fr")
+
+
+def test_chinese_language_for_an_english_contract_drops_articles_and_translates_defaults():
+    report = Report(document=DocumentInfo(source="c.txt", format=Format.TXT, sha256="0" * 64, chars=4), text="text")
+    values = dict(PLACEHOLDERS, licensed_patents="the Licensed Patents", licensee="Beta GmbH")
+    out = zh_values(report, values)
+    assert out["licensed_patents"] == "Licensed Patents" and out["licensee"] == "Beta GmbH"
+    assert out["licensor"] == "[许可方]" and out["products"] == "[合同产品]" and out["know_how"] == "[专有技术]"
+    assert out["arbitration_rules"] == "国际商会仲裁规则" and out["courts"] == "[英格兰和威尔士法院]"
+    assert out["agreement"] == "本协议"
+    assert not any(v.startswith(("the ", "The ")) for k, v in out.items() if k != "export_control_laws")
