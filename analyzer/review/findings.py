@@ -351,6 +351,15 @@ class _Comparer:
                 c, depth = by_id.get(c.parent_id) if c.parent_id else None, depth + 1
         return out
 
+    def _is_run_in_heading(self, unit: Unit) -> bool:
+        """Is ``unit`` only the run-in heading of its clause ("6.2 No challenge.")? A heading names
+        a subject; it states no term."""
+        c = self.index.by_id.get(self.index.clause_at(unit.start, unit.end) or "")
+        if c is None or not c.heading:
+            return False
+        words = re.findall(r"[^\W\d_]+", self.text[unit.start:unit.end].lower())
+        return bool(words) and words == re.findall(r"[^\W\d_]+", c.heading.lower())
+
     def _sentences_of(self, unit: Unit) -> list[Unit]:
         """The sentences inside a (possibly merged, multi-sentence) evidence unit, or the unit itself."""
         sents = self.report.sentences
@@ -384,7 +393,7 @@ class _Comparer:
             if check.kind == "risk":
                 if per_unit is None:
                     per_unit = [(v, extract_attributes(self.text, [(v.start, v.end)], self.ctx))
-                                for u in units for v in self._sentences_of(u)]
+                                for u in units for v in self._sentences_of(u) if not self._is_run_in_heading(v)]
                 for u, attrs in per_unit:
                     if all(evaluate(c, attrs) for c in check.when) and not evaluate(check, attrs):
                         hit = (u.start, u.end, u)

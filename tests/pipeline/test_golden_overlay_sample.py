@@ -43,6 +43,7 @@ def test_golden_overlay_sample_flags_the_outbound_risks(outbound_report):
                    "registering it as a technology export contract", "illegal monopolisation of technology",
                    "withholding tax"):
         assert needle in messages, needle
+    assert "“6.2 No challenge.”" not in messages  # a run-in heading states no term: the finding quotes the sentence
 
 
 def test_golden_overlay_sample_a_term_read_across_the_contract_cites_only_its_clause(outbound_report):
