@@ -26,11 +26,9 @@ def logit(p):
 def load(cuad, model_dir) -> SimpleNamespace:
     """The train and validation splits with what every presence study reads: the stage 1 artifact
     (``clf``), its categories and unit thresholds, the train units' out-of-fold stage 1 logits and
-    probabilities and shown headings, both splits' presence features (the fused best unit's column
-    zero) and document truth."""
+    probabilities, both splits' presence features and document truth."""
     from analyzer.classify import agreement_type as atype
     from analyzer.classify.classifier import Classifier
-    from analyzer.classify.presence import FUSED
     from analyzer.core.settings import split_path
     from analyzer.evaluation.cuad_data import load_split
     from analyzer.training import presence as P
@@ -51,11 +49,8 @@ def load(cuad, model_dir) -> SimpleNamespace:
     d.p_va = d.clf.model.calibrate(d.z_va)
     types_tr = [atype.detect(d.clf.type_model, c.text).label for c in d.tr["contracts"]]
     types_va = [atype.detect(d.clf.type_model, c.text).label for c in d.va["contracts"]]
-    d.heads = heads
     d.x_tr = P.features_by_doc(d.p_tr, heads, d.tr["doc"], types_tr, d.thr, d.cats)
     d.x_va = P.features_by_doc(d.p_va, d.va["fields"]["head"], d.va["doc"], types_va, d.thr, d.cats)
-    for x in (d.x_tr, d.x_va):  # the stage 1 features only: the fused best unit is a variant of its own
-        x[:, :, FUSED] = 0.0
     d.t_tr = P.document_truth(d.tr["contracts"], d.tr["y"], d.tr["doc"], d.cats)
     d.t_va = P.document_truth(d.va["contracts"], d.va["y"], d.va["doc"], d.cats)
     return d
