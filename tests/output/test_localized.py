@@ -203,6 +203,13 @@ def test_localized_cli_memo_shows_the_overlay_findings_in_chinese(stub_classifie
                  "--overlay", "cn-outbound", "--format", "md", "--lang", "zh", "-o", str(out)]) == 0
     memo = out.read_text(encoding="utf-8")
     assert "已启用的司法辖区规则：" in memo and "cn-outbound" in memo
+    header = memo.split("\n## ")[0]  # the lines above the summary
+    for english in ("confidence", "chosen from", "perspective:", "characters", "success", "(licensor)", "next:"):
+        assert english not in header.replace("\\", ""), english
+    assert "审查立场：许可方" in header and "许可协议" in header and "（许可方）" in header
+    heads = re.findall(r"(?m)^### .*$", memo)
+    assert heads and not any(re.search(r"[a-z]+_[a-z_]+|\bclause\b|\bpp?\.", h) for h in heads), heads
+    assert any("出口管制" in h for h in heads)
     blocks = memo.split("\n### ")[1:]
     overlay = [b for b in blocks if "司法辖区规则 cn-outbound：" in b]
     assert overlay, "no finding of the overlay"
