@@ -11,6 +11,7 @@ from patterns inside the best-scoring units.
 from __future__ import annotations
 
 import os
+import threading
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -329,6 +330,13 @@ def _version(config: dict, use_encoder: bool) -> str:
     return version + "+tfidf-only" if config.get("encoder") and not use_encoder else version
 
 
+_LOAD_LOCK = threading.RLock()
+
+
 def get_classifier() -> Classifier:
-    """The cached classifier for ``$ANALYZER_MODEL_DIR`` (default: the committed artifact)."""
-    return _load(str(model_dir()))
+    """The cached classifier for ``$ANALYZER_MODEL_DIR`` (default: the committed artifact).
+
+    Loads run one at a time: two threads importing torch and transformers at once (the app's
+    background loader and a page that analyzes) can see a half-initialised module."""
+    with _LOAD_LOCK:
+        return _load(str(model_dir()))

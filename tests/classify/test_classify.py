@@ -107,3 +107,37 @@ def test_classify_innermost_clause():
     assert innermost_clause(clauses, 12, 20) == "b"
     assert innermost_clause(clauses, 60, 70) == "a"
     assert innermost_clause([], 0, 1) is None
+
+
+def test_the_classifier_loads_once_when_two_threads_ask_at_once(monkeypatch, tmp_path):
+    """The app's background loader and a page can ask for the classifier at the same moment; it is
+    built once, never by two threads importing torch and transformers side by side."""
+    import threading
+    import time
+
+    from analyzer.classify import classifier as C
+
+    built, inside, overlap = [], [0], []
+
+    class Slow:
+        def __init__(self, path):
+            inside[0] += 1
+            overlap.append(inside[0])
+            time.sleep(0.2)
+            built.append(path)
+            inside[0] -= 1
+
+    monkeypatch.setattr(C, "Classifier", Slow)
+    monkeypatch.setenv("ANALYZER_MODEL_DIR", str(tmp_path))
+    C._load.cache_clear()
+    try:
+        got = []
+        threads = [threading.Thread(target=lambda: got.append(C.get_classifier())) for _ in range(3)]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join()
+    finally:
+        C._load.cache_clear()
+    assert len(built) == 1 and max(overlap) == 1
+    assert len(got) == 3 and all(g is got[0] for g in got)
