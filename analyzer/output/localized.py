@@ -14,6 +14,7 @@ import re
 
 from analyzer.core.schema import Report
 from analyzer.core.taxonomy import AGREEMENT_TYPE_ZH, CATEGORY_ZH
+from analyzer.review.localize import PERSPECTIVE_ZH
 
 LANGS = ("en", "zh")
 
@@ -43,9 +44,8 @@ PHRASES_ZH = (
     ("chosen by the user", "由用户选择"),
     ("Check:", "请核实："),
 )
-_PERSPECTIVE_ZH = {"licensor": "许可方", "licensee": "被许可方", "partner": "合营方", "neutral": "中立方",
-                   "disclosing_party": "披露方", "receiving_party": "接收方", "provider": "服务商", "customer": "客户",
-                   "supplier": "供应商", "buyer": "买方"}
+_PERSPECTIVE_ZH = {**PERSPECTIVE_ZH, "disclosing_party": "披露方", "receiving_party": "接收方", "provider": "服务商",
+                   "customer": "客户", "supplier": "供应商", "buyer": "买方"}
 _ROLE_ZH = {**_PERSPECTIVE_ZH, "discloser": "披露方", "recipient": "接收方", "transferor": "转让方",
             "transferee": "受让方", "seller": "卖方"}
 _STATUS_ZH = {"success": "成功", "partial_success": "部分成功", "failure": "失败"}
