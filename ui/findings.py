@@ -19,6 +19,7 @@ from __future__ import annotations
 import streamlit as st
 
 from analyzer.core.schema import Clause, Finding, Report, Severity
+from analyzer.core.taxonomy import CATEGORY_ZH
 from analyzer.output.decisions import (
     ACCEPTED,
     NOT_APPLICABLE,
@@ -158,7 +159,7 @@ def _card_state(report: Report, f: Finding) -> str:
     return "edited" if s == ACCEPTED and dec.is_edited(report, f) else s
 
 
-def _header(report: Report, f: Finding, clauses: dict[str, Clause]) -> str:
+def _header(report: Report, f: Finding, clauses: dict[str, Clause], lang: str = "en") -> str:
     state = _card_state(report, f)
     label = "Accepted (edited)" if state == "edited" else STATUS_TEXT[dec.status(report, f.id)]
     where = []
@@ -172,7 +173,7 @@ def _header(report: Report, f: Finding, clauses: dict[str, Clause]) -> str:
     esc = highlight.esc
     return (f'<p class="ca-head {state}" id="card-{esc(f.id)}" data-f="{esc(f.id)}">'
             f'<span class="ca-sev {f.severity.value}">{esc(f.severity.upper())}</span>'
-            f'<b>{esc(f.category.replace("_", " "))}</b><span class="ca-where">{esc(f.kind)}</span>'
+            f'<b>{esc(category_name(f.category, lang))}</b><span class="ca-where">{esc(f.kind)}</span>'
             + (f'<span class="ca-check" title="{esc(check_note(f))}">CHECK</span>' if f.needs_check else "")
             + f'<span class="ca-dec {state}">{esc(label)}</span>'
             + (f'<span class="ca-where">{esc(" · ".join(where))}</span>' if where else "")
@@ -200,12 +201,17 @@ def _suggestion(report: Report, f: Finding, clauses: dict[str, Clause]) -> None:
                          disabled=status in (REJECTED, NOT_APPLICABLE))
 
 
-def render_finding(report: Report, f: Finding, clauses: dict[str, Clause]) -> None:
+def category_name(category: str, lang: str = "en") -> str:
+    """A category as a card shows it: its Chinese name for ``zh``, else its id in words."""
+    return CATEGORY_ZH.get(category, category) if lang == "zh" else category.replace("_", " ")
+
+
+def render_finding(report: Report, f: Finding, clauses: dict[str, Clause], lang: str = "en") -> None:
     sha = report.document.sha256
     dec.restore_widgets(sha, f)
     k = dec.keys(sha, f.id)
     with st.container(border=True, key=f"card_{f.id}"):
-        st.html(_header(report, f, clauses))
+        st.html(_header(report, f, clauses, lang))
         st.html(highlight.line(f.message))
         if f.evidence:
             ev = f.evidence[0]
@@ -293,7 +299,8 @@ def render_conflicts(report: Report) -> None:
             dec.preferences(sha).setdefault(group, st.session_state[key])
 
 
-def render_findings(report: Report) -> None:
+def render_findings(report: Report, lang: str = "en") -> None:
+    """The finding cards beside the contract text; ``lang`` names the categories (``zh``: in Chinese)."""
     if not report.findings:
         if any(i.stage == "compare" for i in report.issues):
             st.warning("The playbook comparison did not run; see the issues above.")
@@ -317,7 +324,7 @@ def render_findings(report: Report) -> None:
     left, right = st.columns([3, 2], gap="medium")
     with left:
         for f in shown:
-            render_finding(report, f, clauses)
+            render_finding(report, f, clauses, lang)
         if not shown:
             st.info("No finding matches the filters.")
     with right:

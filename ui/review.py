@@ -275,7 +275,7 @@ def _render() -> None:
     tab_findings, tab_map, tab_downloads = st.tabs(
         [f"Findings ({len(report.findings)})", f"Clause map ({len(report.clauses)})", "Downloads"])
     with tab_findings:
-        render_findings(messages_in(report, lang))
+        render_findings(messages_in(report, lang), lang)
     with tab_map:
         render_clause_map(report)
     with tab_downloads:

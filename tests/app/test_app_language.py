@@ -30,12 +30,13 @@ def test_app_language_switch_shows_findings_and_memos_in_chinese(samples_dir):
     assert not at.exception, at.exception
     box = at.selectbox(key="review_lang")
     assert box.options == ["English", "中文"] and box.value == "en"
-    assert "缺少：僵局" not in _shown(at)
+    assert "缺少：僵局" not in _shown(at) and "<b>deadlock</b>" in _shown(at)
     assert _download(at, "dl_md").startswith("# Contract review: zh_jv_contract.txt")
     box.set_value("zh").run()
     assert not at.exception, at.exception
     shown = _shown(at)
     assert "缺少：僵局" in shown
+    assert "<b>僵局</b>" in shown and "<b>deadlock</b>" not in shown  # the cards name the categories in Chinese
     assert _download(at, "dl_md").startswith("# 合同审查：zh_jv_contract.txt")
     assert "僵局" in _download(at, "dl_html")
     # the suggested language stays in the redline's language; the report itself is unchanged
