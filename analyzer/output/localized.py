@@ -64,17 +64,14 @@ _CATEGORY = "|".join(sorted(CATEGORY_ZH, key=len, reverse=True))
 _HEAD_CATEGORY = re.compile(rf"((?:缺失|偏离|风险): )({_CATEGORY})\b")
 _OUTLINE_CATEGORIES = re.compile(rf"(?m)^(\s*- .* — )((?:(?:{_CATEGORY}), )*(?:{_CATEGORY}))$")
 _WHERE = re.compile(r"\\?\(clause ([^)\\]*?)(?:, (p{1,2})\. ([^)\\]+))?\\?\)|\\?\((p{1,2})\. ([^)\\]+)\\?\)")
-_TYPE_LINE = re.compile(r"(?m)^(.*合同类型：.*)$")
 _TYPE = re.compile(rf"\b({'|'.join(AGREEMENT_TYPE_ZH)})\b(?= \\?\(| \d\.\d\d|$)")
-_PLAYBOOK_PERSPECTIVE = re.compile(r"perspective: (\w+)")
+_PLAYBOOK_PERSPECTIVE = re.compile(r"(, )?perspective: (\w+)")
 _STATUS_LINE = re.compile(r"(状态：\W*)(success|partial_success|failure)\b")
 _CHARS = re.compile(r"(\d[\d,]*) characters")
 _PAGES = re.compile(r"(\d+) pages?, ?")
-_PARTIES_LINE = re.compile(r"(?m)^(.*当事方：.*)$")
 _ROLE = re.compile(r"\\?\((licensor|licensee|partner|disclosing_party|receiving_party|provider|customer|supplier|buyer|"
                    r"discloser|recipient|transferor|transferee|seller)\\?\)")
 _CHECK_FINDING = re.compile(r"请核实： an uncertain finding \\?\(confidence (\d\.\d\d)\\?\); confirm it against the text\.")
-_SUGGESTED_LINE = re.compile(r"(?m)^(.*建议启用的司法辖区规则（未启用）：.*)$")
 _SEVERITY_ZH = {"HIGH": "高", "MEDIUM": "中", "LOW": "低"}
 _KIND_ZH = {"missing": "缺失", "deviation": "偏离", "risk": "风险"}
 _COUNT = re.compile(r"(\d+) finding\(s\): (\d+) high, (\d+) medium, (\d+) low")
@@ -112,18 +109,22 @@ def _fixed_wording_zh(out: str) -> str:
     out = _HEAD_CATEGORY.sub(lambda m: m.group(1) + CATEGORY_ZH[m.group(2)], out)
     out = _OUTLINE_CATEGORIES.sub(lambda m: m.group(1) + "、".join(CATEGORY_ZH[c] for c in m.group(2).split(", ")), out)
     out = _WHERE.sub(_where_zh, out)
-    out = _TYPE_LINE.sub(lambda m: _TYPE.sub(lambda t: AGREEMENT_TYPE_ZH[t.group(1)], m.group(1))
-                         .replace("confidence ", "置信度 ").replace("; next: ", "；其次："), out)
-    out = _PLAYBOOK_PERSPECTIVE.sub(lambda m: "审查立场：" + _PERSPECTIVE_ZH.get(m.group(1), m.group(1)), out)
-    out = out.replace("按合同类型选择, 审查立场", "按合同类型选择，审查立场").replace("由用户选择, 审查立场", "由用户选择，审查立场")
-    out = _PARTIES_LINE.sub(lambda m: _ROLE.sub(lambda r: f"（{_ROLE_ZH.get(r.group(1), r.group(1))}）", m.group(1)), out)
+    out = _on_lines(out, "合同类型：", lambda line: _TYPE.sub(lambda t: AGREEMENT_TYPE_ZH[t.group(1)], line)
+                    .replace("confidence ", "置信度 ").replace("; next: ", "；其次："))
+    out = _PLAYBOOK_PERSPECTIVE.sub(lambda m: ("，" if m.group(1) else "") + "审查立场："
+                                    + _PERSPECTIVE_ZH.get(m.group(2), m.group(2)), out)
+    out = _on_lines(out, "当事方：", lambda line: _ROLE.sub(lambda r: f"（{_ROLE_ZH.get(r.group(1), r.group(1))}）", line))
     out = out.replace("\\(preamble\\)", "（前言）").replace("(preamble)", "（前言）")
     out = _STATUS_LINE.sub(lambda m: m.group(1) + _STATUS_ZH[m.group(2)], out)
     out = _CHARS.sub(r"\1个字符", out)
     out = _PAGES.sub(r"\1页，", out)
     out = _CHECK_FINDING.sub(lambda m: f"请核实：该审查意见把握不大（置信度 {m.group(1)}），请对照原文确认。", out)
-    out = _SUGGESTED_LINE.sub(lambda m: _replace_all(m.group(1), _REASONS_ZH), out)
-    return out
+    return _on_lines(out, "建议启用的司法辖区规则（未启用）：", lambda line: _replace_all(line, _REASONS_ZH))
+
+
+def _on_lines(text: str, marker: str, edit) -> str:
+    """``text`` with ``edit`` applied to each line that holds ``marker``."""
+    return "\n".join(edit(line) if marker in line else line for line in text.split("\n"))
 
 
 def _replace_all(text: str, pairs) -> str:

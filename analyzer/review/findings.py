@@ -357,8 +357,8 @@ class _Comparer:
         c = self.index.by_id.get(self.index.clause_at(unit.start, unit.end) or "")
         if c is None or not c.heading:
             return False
-        words = re.findall(r"[^\W\d_]+", self.text[unit.start:unit.end].lower())
-        return bool(words) and words == re.findall(r"[^\W\d_]+", c.heading.lower())
+        body = self.index.body_start(c.start, c.heading, c.end)
+        return unit.start < body and not re.search(r"[^\W\d_]", self.text[max(unit.start, body):unit.end])
 
     def _sentences_of(self, unit: Unit) -> list[Unit]:
         """The sentences inside a (possibly merged, multi-sentence) evidence unit, or the unit itself."""

@@ -15,7 +15,15 @@ from typing import Optional
 
 from analyzer.core.cjk import has_cjk
 from analyzer.core.schema import Finding, Report
-from analyzer.review.placeholders import fill, placeholder_values
+from analyzer.review.jurisdiction import (
+    CIETAC,
+    HKIAC,
+    ICC,
+    PRC_EXPORT_CONTROL_LAWS,
+    PRC_LAW,
+    SIAC,
+)
+from analyzer.review.placeholders import PLACEHOLDERS, fill, placeholder_values
 
 PERSPECTIVE_ZH = {"licensor": "许可方", "licensee": "被许可方", "partner": "合营方", "neutral": "中立方"}
 SNIPPET = 140
@@ -37,25 +45,16 @@ _ZH_DEFAULTS = {"[Partner A]": "[甲方]", "[Partner B]": "[乙方]", "[Party A]
                 "[London, England]": "[英国伦敦]", "[the courts of England and Wales]": "[英格兰和威尔士法院]"}
 
 # arbitration rules and laws the forum defaults name (``jurisdiction``), in Chinese
-_ZH_FORUM = {
-    "the Rules of Arbitration of the International Chamber of Commerce": "国际商会仲裁规则",
-    "the CIETAC Arbitration Rules of the China International Economic and Trade Arbitration Commission":
-        "中国国际经济贸易仲裁委员会仲裁规则",
-    "the HKIAC Administered Arbitration Rules of the Hong Kong International Arbitration Centre": "香港国际仲裁中心机构仲裁规则",
-    "the Arbitration Rules of the Singapore International Arbitration Centre": "新加坡国际仲裁中心仲裁规则",
-    "the People's Republic of China": "中华人民共和国",
-}
+_ZH_FORUM = {ICC: "国际商会仲裁规则", CIETAC: "中国国际经济贸易仲裁委员会仲裁规则", HKIAC: "香港国际仲裁中心机构仲裁规则",
+             SIAC: "新加坡国际仲裁中心仲裁规则", PRC_LAW: "中华人民共和国"}
 _ARTICLE = re.compile(r"^(?:the|The|this|This)\s+")
 
 
-# the export-control laws named by default (the placeholders' defaults, ``jurisdiction.PRC_EXPORT_CONTROL_LAWS``) in Chinese
+# the export-control laws named by default (the placeholder's default and ``jurisdiction.PRC_EXPORT_CONTROL_LAWS``)
+# in Chinese
 _ZH_EXPORT_LAWS = {
-    ("the US Export Administration Regulations, the International Traffic in Arms Regulations where applicable, and "
-     "Regulation (EU) 2021/821"): "美国《出口管理条例》、适用时的美国《国际武器贸易条例》以及欧盟第2021/821号条例",
-    ("the Export Control Law of the People's Republic of China, the Regulations of the People's Republic of China on "
-     "the Administration of Technology Import and Export and, where they apply, the US Export Administration "
-     "Regulations and Regulation (EU) 2021/821; nothing in this clause requires a party to act in breach of the laws "
-     "that apply to it, including the Anti-Foreign Sanctions Law of the People's Republic of China"):
+    PLACEHOLDERS["export_control_laws"]: "美国《出口管理条例》、适用时的美国《国际武器贸易条例》以及欧盟第2021/821号条例",
+    PRC_EXPORT_CONTROL_LAWS:
         "《中华人民共和国出口管制法》、《中华人民共和国技术进出口管理条例》以及在适用时的美国《出口管理条例》和欧盟"
         "第2021/821号条例；本条的任何规定均不要求一方违反对其适用的法律，包括《中华人民共和国反外国制裁法》",
 }
