@@ -73,7 +73,7 @@ def build_parser() -> argparse.ArgumentParser:
     _add_playbook_args(p)
     p.add_argument("--format", choices=["json", "md", "html"], default="json", help="report format (default json)")
     p.add_argument("--output", "-o", type=Path, help="write here instead of stdout")
-    p.add_argument("--all-candidates", action="store_true", help="also list labels below the operating threshold (down to confidence 0.01)")
+    p.add_argument("--all-candidates", action="store_true", help="also list labels below the operating threshold (units down to probability 0.01)")
     p.add_argument("--lang", choices=["en", "zh"], default="en", help="language of the memo (md, html): en or zh (default en)")
     _add_overlay_arg(p)
     p.add_argument("--progress", action="store_true",

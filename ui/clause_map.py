@@ -52,11 +52,11 @@ def render_clause_map(report: Report) -> None:
             pages = f" · p. {clause.page_start}" + (f"–{clause.page_end}" if clause.page_end not in (None, clause.page_start) else "")
         st.html(f'<p class="ca-line"><b>{highlight.esc(clause_title(clause, by_id))}</b> · '
                 f'{highlight.esc(clause.kind)}{highlight.esc(pages)}</p>')
-        labels = sorted(by_clause.get(clause.id, []), key=lambda lab: -lab.confidence)
+        labels = sorted(by_clause.get(clause.id, []), key=lambda lab: -lab.unit_level_confidence)
         if labels:
             best: dict[str, float] = {}
             for lab in labels:
-                best[lab.category] = max(best.get(lab.category, 0.0), lab.confidence)
+                best[lab.category] = max(best.get(lab.category, 0.0), lab.unit_level_confidence)
             st.html(highlight.chips([f"{cat} {conf:.2f}" for cat, conf in best.items()]))
         inside = [e for e in report.entities if clause.start <= e.start and e.end <= clause.end]
         marks = [highlight.Mark(lab.start, lab.end, "ev", lab.category) for lab in labels]

@@ -5,7 +5,10 @@ The artifact (``models/clause_model`` or ``$ANALYZER_MODEL_DIR``) scores every
 category with calibrated probabilities. Adjacent units of one category are
 merged into one evidence span. Entity categories (document name, parties,
 dates) get entity-sized spans: from the extracted entities when given, else
-from patterns inside the best-scoring units.
+from patterns inside the best-scoring units. With a span model in the artifact,
+a label's ``confidence`` is the probability that its span is the category's
+evidence (``analyzer.classify.span_model``); ``unit_confidence`` keeps the unit
+probability, which decides ``flagged``.
 """
 
 from __future__ import annotations
@@ -27,6 +30,7 @@ from analyzer.classify.encoder_stage import (
 )
 from analyzer.classify.features import unit_fields
 from analyzer.classify.presence import PresenceModel, document_features, heading_matches
+from analyzer.classify.span_model import Candidate, SpanModel
 from analyzer.classify.units import (
     date_spans,
     document_units,
@@ -63,6 +67,19 @@ class Prediction:
     labels: list[Label]
     agreement_type: AgreementType
     presence: list[Presence] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class Evidence:
+    """One evidence span: ``confidence`` that it is the category's evidence (the span model's, or
+    the unit probability without one), ``unit_confidence`` of its units, and ``flagged`` when
+    that reaches the operating threshold."""
+
+    start: int
+    end: int
+    confidence: float
+    unit_confidence: float
+    flagged: bool
 
 
 @dataclass
@@ -116,6 +133,11 @@ class Classifier:
                              if self.config.get("presence") else None)
         except (KeyError, ValueError, TypeError) as exc:
             raise ModelError(f"{model_dir}: presence model unreadable ({exc})") from exc
+        try:
+            self.span_model = (SpanModel.load(model_dir, self.config["span_model"])
+                               if self.config.get("span_model") else None)
+        except (OSError, KeyError, ValueError, TypeError) as exc:
+            raise ModelError(f"{model_dir}: span model unreadable ({exc})") from exc
 
     # -- scoring ---------------------------------------------------------------------
 
@@ -167,25 +189,21 @@ class Classifier:
                 entities: list[Entity] | None = None) -> Prediction:
         scores = self.score(text, [(s.start, s.end) for s in sentences])
         units, probs = scores.units, scores.probs
-        cand = self.candidates(text, units, probs, entities)
+        t = atype.detect(self.type_model, text)
+        present, conf = self.presence_probabilities(scores, t.label)
         clause_of = InnermostClause(clauses)
         labels = []
-        for cat, items in cand.items():
-            thr = self.thresholds[cat]
-            chosen = self.select(cat, items, all_candidates)
-            if not all_candidates:  # a merged run stands for its units
-                chosen = _not_inside_another(chosen)
-            for s, e, p in chosen:
-                labels.append(Label(category=cat, confidence=round(float(min(1.0, p)), 4), flagged=p >= thr,
-                                    start=s, end=e, clause_id=clause_of(s, e)))
+        for cat, items in self.evidence(text, scores, conf, entities, all_candidates).items():
+            for ev in items:
+                labels.append(Label(category=cat, confidence=round(float(min(1.0, ev.confidence)), 4),
+                                    unit_confidence=round(float(min(1.0, ev.unit_confidence)), 4), flagged=ev.flagged,
+                                    start=ev.start, end=ev.end, clause_id=clause_of(ev.start, ev.end)))
         labels.sort(key=lambda lb: (lb.start, lb.end, lb.category))
-        t = atype.detect(self.type_model, text)
         agreement_type = AgreementType(
             label=t.label, confidence=round(t.confidence, 4), low_confidence=t.low_confidence,
             alternatives=[{"label": a if a in atype.AGREEMENT_TYPES else "other", "confidence": round(p, 4)}
                           for a, p in t.alternatives],
             basis=t.basis, subtype=t.subtype, grants_licence=t.grants_licence)
-        present, conf = self.presence_probabilities(scores, t.label)
         best = probs.argmax(0) if len(units) else None
         presence = [Presence(category=c, present=bool(present[j]), confidence=round(float(conf[j]), 4),
                              start=None if best is None else units[best[j]][0],
@@ -193,32 +211,58 @@ class Classifier:
                     for j, c in enumerate(self.model.categories)]
         return Prediction(labels=labels, agreement_type=agreement_type, presence=presence)
 
-    def select(self, cat: str, items, all_candidates: bool):
+    def evidence(self, text: str, scores: Scores, presence: np.ndarray, entities: list[Entity] | None = None,
+                 all_candidates: bool = False) -> dict[str, list[Evidence]]:
+        """The evidence spans per category: flagged ones (a merged run stands for its units), and
+        with ``all_candidates`` also the best candidates below the threshold. ``presence``: the
+        document-level probabilities, in the order of ``self.model.categories``."""
+        out: dict[str, list[Evidence]] = {}
+        cands = self.candidates(text, scores.units, scores.probs, entities)
+        for j, cat in enumerate(self.model.categories):
+            chosen = self.select(cat, cands.get(cat, []), all_candidates)
+            if not all_candidates:
+                chosen = _not_inside_another(chosen)
+            if not chosen:
+                continue
+            thr = self.thresholds[cat]
+            conf = [c.prob for c in chosen]
+            if self.span_model is not None and self.span_model.covers(cat):
+                best = float(scores.probs[:, j].max()) if len(scores.probs) else 0.0
+                conf = self.span_model.confidences(text, cat, chosen, float(presence[j]), thr, best)
+            out[cat] = [Evidence(c.start, c.end, float(k), c.prob, c.prob >= thr) for c, k in zip(chosen, conf)]
+        return out
+
+    def select(self, cat: str, items: list[Candidate], all_candidates: bool) -> list[Candidate]:
         """Flagged items; with ``all_candidates`` also the best MAX_CANDIDATES below the threshold."""
         thr = self.thresholds[cat]
-        items = sorted(items, key=lambda t: -t[2])
-        flagged = [t for t in items if t[2] >= thr]
+        items = sorted(items, key=lambda c: -c.prob)
+        flagged = [c for c in items if c.prob >= thr]
         if not all_candidates:
             return flagged
-        return flagged + [t for t in items if MIN_CANDIDATE <= t[2] < thr][:MAX_CANDIDATES]
+        return flagged + [c for c in items if MIN_CANDIDATE <= c.prob < thr][:MAX_CANDIDATES]
 
-    def candidates(self, text: str, units, probs, entities=None) -> dict[str, list[tuple[int, int, float]]]:
-        """Every (start, end, confidence) evidence candidate >= MIN_CANDIDATE, per category."""
-        out: dict[str, list[tuple[int, int, float]]] = {}
+    def candidates(self, text: str, units, probs, entities=None) -> dict[str, list[Candidate]]:
+        """Every evidence candidate with confidence >= MIN_CANDIDATE, per category."""
+        out: dict[str, list[Candidate]] = {}
         if not units:
             return out
         located = SpanIndex(units) if any(c in ENTITY_CATEGORIES for c in self.model.categories) else None
         for j, cat in enumerate(self.model.categories):
             p = probs[:, j]
             if cat in ENTITY_CATEGORIES:
-                items = self._entity_candidates(cat, text, units, p, entities, located)
+                items = [Candidate(s, e, pr, "entity") for s, e, pr in
+                         self._entity_candidates(cat, text, units, p, entities, located)]
             else:
                 items = []
                 for s, e, pr, idx in merge_runs(units, p, self.thresholds[cat]):
-                    items.append((s, e, pr))
-                    if len(idx) > 1:  # the run's units are candidates too, just below the run
-                        items += [(units[i][0], units[i][1], float(p[i]) * RUN_PART_FACTOR) for i in idx]
-                items = [t for t in items if t[2] >= MIN_CANDIDATE]
+                    if len(idx) == 1:
+                        items.append(Candidate(s, e, pr))
+                        continue
+                    # the run's units are candidates too, just below the run
+                    items.append(Candidate(s, e, pr, "run", len(idx)))
+                    items += [Candidate(units[i][0], units[i][1], float(p[i]) * RUN_PART_FACTOR, "part", len(idx))
+                              for i in idx]
+                items = [c for c in items if c.prob >= MIN_CANDIDATE]
             if items:
                 out[cat] = items
         return out
@@ -267,18 +311,18 @@ def _unit_prob(units, p, offset: int, located: SpanIndex | None = None) -> float
     return 0.0
 
 
-def _not_inside_another(chosen: list[tuple]) -> list[tuple]:
-    """The items whose span lies inside no other, different span of ``chosen``.
+def _not_inside_another(chosen: list[Candidate]) -> list[Candidate]:
+    """The candidates whose span lies inside no other, different span of ``chosen``.
 
     In (start, -end) order, the spans that can hold a span are exactly the ones before it,
     so a running maximum of their ends answers for each span in one pass."""
     inside: set[tuple[int, int]] = set()
     reach = None
-    for s, e in sorted({t[:2] for t in chosen}, key=lambda x: (x[0], -x[1])):
+    for s, e in sorted({(c.start, c.end) for c in chosen}, key=lambda x: (x[0], -x[1])):
         if reach is not None and reach >= e:
             inside.add((s, e))
         reach = e if reach is None else max(reach, e)
-    return [t for t in chosen if t[:2] not in inside]
+    return [c for c in chosen if (c.start, c.end) not in inside]
 
 
 def innermost_clause(clauses: list[Clause], start: int, end: int) -> str | None:

@@ -203,11 +203,19 @@ class Entity(_Model):
 
 class Label(_Model):
     category: str
-    confidence: float = Field(ge=0.0, le=1.0)
+    confidence: float = Field(ge=0.0, le=1.0, description="probability that the span is the category's evidence "
+                              "(the span model's, for the categories it covers; else the unit probability)")
+    unit_confidence: Optional[float] = Field(None, ge=0.0, le=1.0, description="probability that the span's "
+                                             "units carry the category; ``flagged`` compares it with the operating threshold")
     flagged: bool
     start: int = Field(ge=0)
     end: int = Field(ge=0)
     clause_id: Optional[str] = None
+
+    @property
+    def unit_level_confidence(self) -> float:
+        """The unit probability (reports written before the span model have only ``confidence``)."""
+        return self.confidence if self.unit_confidence is None else self.unit_confidence
 
 
 class Presence(_Model):

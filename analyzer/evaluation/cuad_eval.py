@@ -53,18 +53,15 @@ def _ours(clf, contracts, with_entities: bool):
     for c in contracts:
         scores = clf.score(c.text, units=document_units(c.text))
         units, probs = scores.units, scores.probs
-        present, _ = clf.presence_probabilities(scores, atype.detect(clf.type_model, c.text).label)
-        cands = clf.candidates(c.text, units, probs)
+        present, conf = clf.presence_probabilities(scores, atype.detect(clf.type_model, c.text).label)
+        found = clf.evidence(c.text, scores, conf, all_candidates=True)
         for cat in CUAD_CATEGORIES:
-            items = clf.select(cat, cands.get(cat, []), all_candidates=True)
-            preds[(c.name, cat)] = [(c.text[s:e], p) for s, e, p in items]
+            preds[(c.name, cat)] = [(c.text[ev.start:ev.end], ev.confidence) for ev in found.get(cat, [])]
         if with_entities and nlp_error is None:
             try:
-                ents = _entities(c)
-                ec = clf.candidates(c.text, units, probs, entities=ents)
+                found = clf.evidence(c.text, scores, conf, entities=_entities(c), all_candidates=True)
                 for cat in ENTITY_CATEGORIES:
-                    items = clf.select(cat, ec.get(cat, []), all_candidates=True)
-                    preds_ent[(c.name, cat)] = [(c.text[s:e], p) for s, e, p in items]
+                    preds_ent[(c.name, cat)] = [(c.text[ev.start:ev.end], ev.confidence) for ev in found.get(cat, [])]
             except Exception as exc:  # the extractor is optional here
                 nlp_error = f"{type(exc).__name__}: {exc}".splitlines()[0][:120]
         best = probs.max(0) if len(probs) else np.zeros(len(clf.model.categories))
@@ -87,11 +84,11 @@ def _spans_and_decisions(clf, contracts):
     preds, decisions = {}, []
     for c in contracts:
         scores = clf.score(c.text, units=document_units(c.text))
-        cands = clf.candidates(c.text, scores.units, scores.probs)
+        present, conf = clf.presence_probabilities(scores, atype.detect(clf.type_model, c.text).label)
+        found = clf.evidence(c.text, scores, conf, all_candidates=True)
         for cat in CUAD_CATEGORIES:
-            items = clf.select(cat, cands.get(cat, []), all_candidates=True)
-            preds[(c.name, cat)] = [(c.text[s:e], p) for s, e, p in items]
-        decisions.append(clf.presence_probabilities(scores, atype.detect(clf.type_model, c.text).label)[0])
+            preds[(c.name, cat)] = [(c.text[ev.start:ev.end], ev.confidence) for ev in found.get(cat, [])]
+        decisions.append(present)
     return preds, np.array(decisions)
 
 

@@ -31,7 +31,7 @@ def finding_confidence(report: Report, f: Finding, factor: float = 1.0) -> float
         p = next((x.confidence for x in report.presence if x.category == f.category), None)
         base = NO_PRESENCE if p is None else 1.0 - p
     else:
-        over = [lab.confidence for lab in report.labels if lab.flagged and lab.category == f.category
+        over = [lab.unit_level_confidence for lab in report.labels if lab.flagged and lab.category == f.category
                 and any(lab.start < e.end and e.start < lab.end for e in f.evidence)]
         base = 0.5 + 0.5 * max(over) if over else UNLABELLED
     return round(max(0.0, min(1.0, base * factor)), 3)

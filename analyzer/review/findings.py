@@ -209,7 +209,7 @@ class Anchors:
         if any(cid in self.referenced and (c := self.index.by_id.get(cid)) is not None
                and start <= c.start < end for cid in self.referenced):
             return None
-        if not any(lab.flagged and lab.category in cats and lab.confidence >= REPLACE_MIN_CONFIDENCE
+        if not any(lab.flagged and lab.category in cats and lab.unit_level_confidence >= REPLACE_MIN_CONFIDENCE
                    and lab.start < end and start < lab.end for lab in self.report.labels):
             return None
         titled = next((c for c in chain if c.heading), None)  # the nearest heading over the span

@@ -11,7 +11,7 @@ from analyzer.core.settings import CHECKOUT_DIR, model_dir, split_path
 
 log = logging.getLogger(__name__)
 
-STAGES = ("tfidf", "encoder", "presence", "all")
+STAGES = ("tfidf", "encoder", "presence", "spans", "all")
 HANDWRITTEN = CHECKOUT_DIR / "models" / "handwritten_examples.jsonl"
 
 
@@ -20,7 +20,8 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("--cuad", type=Path, required=True, metavar="DIR", help="CUAD folder (contracts.jsonl, annotations.jsonl, txt/)")
     p.add_argument("--stage", choices=STAGES, default="all",
                    help="tfidf: stage 1 only; encoder: stage 2 on the stage 1 artifact at --output; presence: the "
-                        "per-document decision on the artifact at --output; all (default): the three")
+                        "per-document decision and the span model on the artifact at --output; spans: the span "
+                        "model alone; all (default): every stage")
     p.add_argument("--output", type=Path, default=None, metavar="DIR", help="artifact folder (default: models/clause_model)")
     p.add_argument("--threads", type=int, default=2, help="CPU threads (default 2)")
     p.add_argument("--C", type=float, default=None, help="stage 1 inverse regularisation (default 16)")
@@ -54,14 +55,14 @@ def train(cuad: Path, stage: str = "all", output: Path | None = None, threads: i
     (default: the configured model folder). Returns the artifact's version, or None when
     fine-tuning stopped for time (nothing is published; the same call resumes)."""
     from analyzer.evaluation.cuad_data import load_split
-    from analyzer.training import artifact, encoder, presence, tfidf
+    from analyzer.training import artifact, encoder, presence, span_model, tfidf
     from analyzer.training.dataset import build_split, data_hashes
 
     if stage not in STAGES:
         raise ValueError(f"stage must be one of {', '.join(STAGES)}, not {stage!r}")
     options = dict(options or {})
     output = Path(output) if output else model_dir()
-    if stage in ("encoder", "presence") and not (output / "config.json").is_file():
+    if stage in ("encoder", "presence", "spans") and not (output / "config.json").is_file():
         from analyzer.core.errors import ModelError
 
         raise ModelError(f"{output}: no stage 1 artifact to add the {stage} stage to (train --stage tfidf first)")
@@ -99,6 +100,9 @@ def train(cuad: Path, stage: str = "all", output: Path | None = None, threads: i
         if stage in ("presence", "all"):
             presence.train_presence(train_set, val_set, staged, HANDWRITTEN, data["all"], threads=threads)
             log.info("presence done (%.0fs)", time.time() - t0)
+        if stage in ("presence", "spans", "all"):
+            span_model.train_span_model(train_set, staged, HANDWRITTEN, data["all"], threads=threads)
+            log.info("span model done (%.0fs)", time.time() - t0)
         version = artifact.finalize(staged, data)
         artifact.publish(staged, output)
     except BaseException:

@@ -123,14 +123,17 @@ def test_classify_clause_lookup_matches_innermost_clause():
 
 def test_classify_unit_probability_and_run_filter_match_scans():
     from analyzer.classify.classifier import _not_inside_another, _unit_prob
+    from analyzer.classify.span_model import Candidate
 
     rng = random.Random(3)
     for _ in range(200):
-        chosen = [(a, a + rng.randint(0, 30), rng.random()) for a in (rng.randint(0, 100) for _ in range(rng.randint(0, 30)))]
-        chosen += [(s, e, rng.random()) for s, e, _ in chosen[:rng.randint(0, 5)]]
-        pairwise = [t for t in chosen if not any(o[0] <= t[0] and t[1] <= o[1] and o[:2] != t[:2] for o in chosen)]
+        chosen = [Candidate(a, a + rng.randint(0, 30), rng.random())
+                  for a in (rng.randint(0, 100) for _ in range(rng.randint(0, 30)))]
+        chosen += [Candidate(c.start, c.end, rng.random()) for c in chosen[:rng.randint(0, 5)]]
+        pairwise = [t for t in chosen if not any(o.start <= t.start and t.end <= o.end and (o.start, o.end) != (t.start, t.end)
+                                                 for o in chosen)]
         assert _not_inside_another(chosen) == pairwise
-        units = sorted({(s, e) for s, e, _ in chosen})
+        units = sorted({(c.start, c.end) for c in chosen})
         p = np.array([rng.random() for _ in units], dtype=np.float32)
         located = SpanIndex(units)
         for offset in range(-1, 135, 3):

@@ -97,6 +97,19 @@ def test_train_tiny_corpus_end_to_end(tiny_cuad, tmp_path):
     gl = by_cat["governing_law"]
     assert gl.present and "governed by the laws" in text[gl.start:gl.end]
 
+    # the span model came with the presence stage, trained on the train contracts' candidates
+    assert (out / "spans.npz").is_file()
+    spans = config["span_model"]["training"]
+    assert 0 < spans["matching"] < spans["candidates"]
+    assert clf.span_model is not None and clf.span_model.covers("governing_law")
+    assert not clf.span_model.covers("confidentiality")  # no span annotations outside CUAD
+    law = [lab for lab in pred.labels if lab.category == "governing_law"]
+    assert law and all(lab.flagged == (lab.unit_confidence >= clf.thresholds["governing_law"]) for lab in law)
+    best = max(law, key=lambda lab: lab.confidence)
+    assert "governed by the laws" in text[best.start:best.end]
+    filler = clf.predict(text_without, [], [], all_candidates=True).labels
+    assert all(lab.confidence < best.confidence for lab in filler if lab.category == "governing_law")
+
 
 def test_train_presence_needs_an_artifact(tiny_cuad, tmp_path):
     from analyzer.core.errors import ModelError
