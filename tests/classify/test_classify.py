@@ -60,6 +60,23 @@ def test_classify_labels_are_valid_spans(prediction):
 
 
 @pytest.mark.slow
+def test_classify_span_confidence_and_unit_confidence(prediction):
+    """CUAD categories carry the span model's confidence; ``flagged`` follows the unit probability;
+    categories without span annotations keep the unit probability as their confidence."""
+    from analyzer.core.taxonomy import CUAD_CATEGORIES
+
+    clf = get_classifier()
+    assert clf.span_model is not None
+    for lb in prediction.labels:
+        assert lb.unit_confidence is not None and lb.flagged == (lb.unit_confidence >= round(clf.thresholds[lb.category], 4) - 1e-4)
+        if lb.category not in CUAD_CATEGORIES:
+            assert lb.confidence == lb.unit_confidence
+    law = _flagged(prediction, "governing_law")
+    assert law and all(0.5 <= lb.confidence <= 1.0 for lb in law)
+    assert any(lb.confidence != lb.unit_confidence for lb in prediction.labels if lb.category in CUAD_CATEGORIES)
+
+
+@pytest.mark.slow
 def test_classify_clause_id_is_innermost(prediction):
     law = _flagged(prediction, "governing_law")
     assert law and law[0].clause_id == "c3"
@@ -76,7 +93,7 @@ def test_classify_all_candidates_adds_unflagged_labels():
     sents = [Sentence(start=s, end=e) for s, e in sentence_spans(LICENCE)]
     full = clf.predict(LICENCE, [], sents, all_candidates=True)
     assert any(not lb.flagged for lb in full.labels)
-    assert all(lb.confidence >= 0.01 for lb in full.labels)
+    assert all(lb.unit_confidence >= 0.01 and 0 <= lb.confidence <= 1 for lb in full.labels)
 
 
 @pytest.mark.slow

@@ -43,6 +43,15 @@ def test_a_finding_on_a_labelled_clause_counts_the_label():
     assert finding_confidence(r, _deviation(s)) == UNLABELLED
 
 
+def test_a_label_counts_by_its_unit_probability_not_its_span_confidence():
+    r, s = _report()
+    lab = Label(category="confidentiality", confidence=0.3, unit_confidence=0.8, flagged=True, start=s, end=s + len(CONF))
+    assert lab.unit_level_confidence == 0.8
+    assert Label(category="x", confidence=0.3, flagged=False, start=0, end=1).unit_level_confidence == 0.3
+    r = r.model_copy(update={"labels": [lab]})
+    assert finding_confidence(r, _deviation(s)) == 0.9  # 0.5 + 0.5 x 0.8, as before the span model
+
+
 def test_an_uncertain_agreement_type_lowers_every_finding():
     sure = AgreementType(label="license", confidence=0.9)
     unsure = AgreementType(label="services", confidence=0.2, low_confidence=True)
