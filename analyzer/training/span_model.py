@@ -3,9 +3,12 @@
 Its training rows are the evidence candidates of the train contracts as the classifier
 builds them (single units, merged runs and their parts, entity spans; flagged ones and
 the best ``MAX_CANDIDATES`` below the threshold), from the train units' *out-of-fold*
-stage 1 probabilities, so they look like a new contract's. A row is positive when the
-span matches an annotated answer of its category (CUAD's rule: word Jaccard >= 0.5,
-substring for parties). Validation and test contracts are never read.
+stage 1 probabilities, so they look like a new contract's. The document's presence
+probability comes from the artifact's presence model, which was fitted on these same
+out-of-fold features (a 15-feature regression per category, so its in-sample probabilities
+are close to a new contract's). A row is positive when the span matches an annotated answer
+of its category (CUAD's rule: word Jaccard >= 0.5, substring for parties). Validation and
+test contracts are never read.
 """
 
 from __future__ import annotations
