@@ -56,6 +56,13 @@ CIETAC = "the CIETAC Arbitration Rules of the China International Economic and T
 HKIAC = "the HKIAC Administered Arbitration Rules of the Hong Kong International Arbitration Centre"
 SIAC = "the Arbitration Rules of the Singapore International Arbitration Centre"
 ICC = "the Rules of Arbitration of the International Chamber of Commerce"
+# arbitration seats and the courts the forum defaults name
+BEIJING = "Beijing, People's Republic of China"
+HONG_KONG = "Hong Kong"
+SINGAPORE = "Singapore"
+GENEVA = "Geneva, Switzerland"
+PARIS = "Paris, France"
+PRC_COURTS = "the competent people's court at the place where the Company is registered"
 PRC_EXPORT_CONTROL_LAWS = (
     "the Export Control Law of the People's Republic of China, the Regulations of the People's Republic of China on "
     "the Administration of Technology Import and Export and, where they apply, the US Export Administration "
@@ -126,6 +133,16 @@ def detect(report) -> Jurisdiction:
     return Jurisdiction(governing_law=country_of(law) if law else None, party_countries=countries, sino_foreign_jv=jv)
 
 
+def either(first: str, second: str) -> str:
+    """A default with its alternative in brackets: "first [or second]"."""
+    return f"{first} [or {second}]"
+
+
+def seats(*places: str) -> str:
+    """Bracketed seats, each after the first as an alternative: "[first] [or second]"."""
+    return " ".join(f"[{p}]" if i == 0 else f"[or {p}]" for i, p in enumerate(places))
+
+
 def forum_defaults(report, j: Optional[Jurisdiction] = None) -> dict[str, str]:
     """Placeholder values for the law, forum and export-control language (``governing_law``,
     ``arbitration_rules``, ``arbitration_seat``, ``courts``, ``export_control_laws``) that fit
@@ -134,23 +151,23 @@ def forum_defaults(report, j: Optional[Jurisdiction] = None) -> dict[str, str]:
     out: dict[str, str] = {}
     if j.sino_foreign_jv:
         out["governing_law"] = PRC_LAW
-        out["courts"] = "the competent people's court at the place where the Company is registered"
+        out["courts"] = PRC_COURTS
     prc_law = j.sino_foreign_jv or j.governing_law == "China"
     if j.prc_party or prc_law:
         out["export_control_laws"] = PRC_EXPORT_CONTROL_LAWS
         if prc_law:
-            out["arbitration_rules"] = f"{CIETAC} [or {HKIAC}]"
-            out["arbitration_seat"] = "[Beijing, People's Republic of China] [or Hong Kong]"
+            out["arbitration_rules"] = either(CIETAC, HKIAC)
+            out["arbitration_seat"] = seats(BEIJING, HONG_KONG)
         else:
-            out["arbitration_rules"] = f"{HKIAC} [or {SIAC}]"
-            out["arbitration_seat"] = "[Hong Kong] [or Singapore]"
+            out["arbitration_rules"] = either(HKIAC, SIAC)
+            out["arbitration_seat"] = seats(HONG_KONG, SINGAPORE)
         return out
     known = {c for c in j.party_countries if c}
     if len(known) >= 2 or (known and j.governing_law and j.governing_law not in known):
         if "Singapore" not in known:
-            out["arbitration_rules"] = f"{SIAC} [or {ICC}]"
-            out["arbitration_seat"] = "[Singapore]"
+            out["arbitration_rules"] = either(SIAC, ICC)
+            out["arbitration_seat"] = seats(SINGAPORE)
         else:
             out["arbitration_rules"] = ICC
-            out["arbitration_seat"] = "[Geneva, Switzerland]" if "Switzerland" not in known else "[Paris, France]"
+            out["arbitration_seat"] = seats(GENEVA) if "Switzerland" not in known else seats(PARIS)
     return out

@@ -16,12 +16,18 @@ from typing import Optional
 from analyzer.core.cjk import has_cjk
 from analyzer.core.schema import Finding, Report
 from analyzer.review.jurisdiction import (
+    BEIJING,
     CIETAC,
+    GENEVA,
     HKIAC,
+    HONG_KONG,
     ICC,
+    PARIS,
+    PRC_COURTS,
     PRC_EXPORT_CONTROL_LAWS,
     PRC_LAW,
     SIAC,
+    SINGAPORE,
 )
 from analyzer.review.placeholders import PLACEHOLDERS, fill, placeholder_values
 
@@ -46,7 +52,9 @@ _ZH_DEFAULTS = {"[Partner A]": "[甲方]", "[Partner B]": "[乙方]", "[Party A]
 
 # arbitration rules and laws the forum defaults name (``jurisdiction``), in Chinese
 _ZH_FORUM = {ICC: "国际商会仲裁规则", CIETAC: "中国国际经济贸易仲裁委员会仲裁规则", HKIAC: "香港国际仲裁中心机构仲裁规则",
-             SIAC: "新加坡国际仲裁中心仲裁规则", PRC_LAW: "中华人民共和国"}
+             SIAC: "新加坡国际仲裁中心仲裁规则", PRC_LAW: "中华人民共和国", PRC_COURTS: "合营公司注册地有管辖权的人民法院",
+             BEIJING: "中华人民共和国北京", HONG_KONG: "香港", SINGAPORE: "新加坡", GENEVA: "瑞士日内瓦", PARIS: "法国巴黎"}
+_ZH_ALTERNATIVE = re.compile(r"\s*\[or\s+")  # "[or X]" of ``jurisdiction.either`` and ``jurisdiction.seats``
 _ARTICLE = re.compile(r"^(?:the|The|this|This)\s+")
 
 
@@ -93,11 +101,29 @@ def zh_values(report: Report, values: dict[str, str]) -> dict[str, str]:
             out[key] = _ZH_DEFAULTS[value]
         elif value in _ZH_FORUM:
             out[key] = _ZH_FORUM[value]
+        elif (forum := _zh_forum(value)) is not None:
+            out[key] = forum
         elif value.startswith("[") and value.endswith("]"):
             out[key] = value
         elif key != "agreement" and not has_cjk(value):
             out[key] = _ARTICLE.sub("", value)  # a defined term of an English contract, without its article
     return out
+
+
+def _zh_forum(value: str) -> Optional[str]:
+    """A forum default with alternatives ("X [or Y]", "[X] [or Y]") in Chinese, when every name
+    in it is a known one; else None."""
+    parts = _ZH_ALTERNATIVE.split(value)
+    if len(parts) < 2:
+        parts = [value]
+    out = []
+    for i, part in enumerate(parts):
+        name = part.strip().strip("[]")
+        if name not in _ZH_FORUM:
+            return None
+        bracketed = part.strip().startswith("[") or i > 0
+        out.append(("[或" if i else "[") + _ZH_FORUM[name] + "]" if bracketed else _ZH_FORUM[name])
+    return "".join(out)
 
 
 def _check_index(rule, message: str) -> Optional[int]:

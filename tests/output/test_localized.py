@@ -193,6 +193,22 @@ def test_localized_export_control_laws_in_chinese():
     assert zh_values(r, {"export_control_laws": "the laws of Ruritania"})["export_control_laws"] == "the laws of Ruritania"
 
 
+def test_localized_forum_defaults_with_alternatives_in_chinese():
+    from analyzer.review.jurisdiction import (BEIJING, CIETAC, HKIAC, HONG_KONG, PRC_COURTS, SIAC, SINGAPORE, either,
+                                              seats)
+
+    r = _report("本合同由甲方和乙方签订。", [])
+    v = zh_values(r, {"arbitration_rules": either(CIETAC, HKIAC), "arbitration_seat": seats(BEIJING, HONG_KONG),
+                      "courts": PRC_COURTS, "seat2": seats(HONG_KONG, SINGAPORE), "rules2": either(HKIAC, SIAC)})
+    assert v["arbitration_rules"] == "中国国际经济贸易仲裁委员会仲裁规则[或香港国际仲裁中心机构仲裁规则]"
+    assert v["arbitration_seat"] == "[中华人民共和国北京][或香港]" and v["seat2"] == "[香港][或新加坡]"
+    assert v["rules2"] == "香港国际仲裁中心机构仲裁规则[或新加坡国际仲裁中心仲裁规则]"
+    assert v["courts"] == "合营公司注册地有管辖权的人民法院"
+    # a forum the table does not know stays in English (without its leading article, like any English term)
+    other = either("the LCIA Rules", SIAC)
+    assert zh_values(r, {"arbitration_rules": other})["arbitration_rules"] == other.removeprefix("the ")
+
+
 def test_localized_cli_memo_shows_the_overlay_findings_in_chinese(stub_classifier, tmp_path):
     """``analyze --overlay cn-outbound --format md --lang zh``: the overlay's findings show their Chinese
     message and the overlay's Chinese rationale."""
