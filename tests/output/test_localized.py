@@ -194,8 +194,17 @@ def test_localized_export_control_laws_in_chinese():
 
 
 def test_localized_forum_defaults_with_alternatives_in_chinese():
-    from analyzer.review.jurisdiction import (BEIJING, CIETAC, HKIAC, HONG_KONG, PRC_COURTS, SIAC, SINGAPORE, either,
-                                              seats)
+    from analyzer.review.jurisdiction import (
+        BEIJING,
+        CIETAC,
+        HKIAC,
+        HONG_KONG,
+        PRC_COURTS,
+        SIAC,
+        SINGAPORE,
+        either,
+        seats,
+    )
 
     r = _report("本合同由甲方和乙方签订。", [])
     v = zh_values(r, {"arbitration_rules": either(CIETAC, HKIAC), "arbitration_seat": seats(BEIJING, HONG_KONG),
