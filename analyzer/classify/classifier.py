@@ -217,19 +217,29 @@ class Classifier:
         with ``all_candidates`` also the best candidates below the threshold. ``presence``: the
         document-level probabilities, in the order of ``self.model.categories``."""
         out: dict[str, list[Evidence]] = {}
-        cands = self.candidates(text, scores.units, scores.probs, entities)
-        for j, cat in enumerate(self.model.categories):
-            chosen = self.select(cat, cands.get(cat, []), all_candidates)
-            if not all_candidates:
-                chosen = _not_inside_another(chosen)
-            if not chosen:
-                continue
+        index = {c: j for j, c in enumerate(self.model.categories)}
+        for cat, chosen in self.evidence_candidates(text, scores.units, scores.probs, entities, all_candidates).items():
+            j = index[cat]
             thr = self.thresholds[cat]
             conf = [c.prob for c in chosen]
             if self.span_model is not None and self.span_model.covers(cat):
                 best = float(scores.probs[:, j].max()) if len(scores.probs) else 0.0
                 conf = self.span_model.confidences(text, cat, chosen, float(presence[j]), thr, best)
             out[cat] = [Evidence(c.start, c.end, float(k), c.prob, c.prob >= thr) for c, k in zip(chosen, conf)]
+        return out
+
+    def evidence_candidates(self, text: str, units, probs, entities=None,
+                            all_candidates: bool = False) -> dict[str, list[Candidate]]:
+        """Per category, the candidates a report lists: the flagged ones (a merged run stands for
+        its units), with ``all_candidates`` also the best below the threshold. The span model is
+        trained on exactly these."""
+        out: dict[str, list[Candidate]] = {}
+        for cat, items in self.candidates(text, units, probs, entities).items():
+            chosen = self.select(cat, items, all_candidates)
+            if not all_candidates:
+                chosen = _not_inside_another(chosen)
+            if chosen:
+                out[cat] = chosen
         return out
 
     def select(self, cat: str, items: list[Candidate], all_candidates: bool) -> list[Candidate]:

@@ -62,10 +62,11 @@ def candidate_features(text: str, items: list[Candidate], presence: float, thres
     n_flagged = int((probs >= threshold).sum())
     typical, doc_rate, per_doc = prior
     lp, lt = _logit(probs), float(_logit(threshold))
+    lpres, lbest = float(_logit(presence)), float(_logit(max(best, EPS)))
     rows = []
     for c, z, r in zip(items, lp, rank):
         words = len(text[c.start:c.end].split())
-        rows.append([z, float(_logit(presence)), lt, z - lt, z - float(_logit(max(best, EPS))), r, n_flagged,
+        rows.append([z, lpres, lt, z - lt, z - lbest, r, n_flagged,
                      np.log1p(c.end - c.start), c.run_units, *[c.kind == k for k in KINDS],
                      np.log1p(words) - typical, typical, doc_rate, per_doc, c.start / max(1, len(text))])
     return np.array(rows, dtype=np.float64)
@@ -73,8 +74,8 @@ def candidate_features(text: str, items: list[Candidate], presence: float, thres
 
 class TreeEnsemble:
     """Sum of regression trees stored as flat node arrays: ``feature`` (-1 at leaves),
-    ``threshold`` (go left when x <= threshold, x compared in float32 as scikit-learn's trees do), ``left``/``right`` (global node indices),
-    ``value`` (already scaled by the learning rate), ``roots`` (first node of each tree), and
+    ``threshold`` (go left when x <= threshold, x compared in float32 as scikit-learn's trees do),
+    ``left``/``right`` (global node indices), ``value`` (already scaled by the learning rate), ``roots`` (first node of each tree), and
     ``base`` (the starting log-odds)."""
 
     def __init__(self, feature, threshold, left, right, value, roots, base: float):

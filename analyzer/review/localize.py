@@ -99,8 +99,6 @@ def zh_values(report: Report, values: dict[str, str]) -> dict[str, str]:
             continue
         if value in _ZH_DEFAULTS:
             out[key] = _ZH_DEFAULTS[value]
-        elif value in _ZH_FORUM:
-            out[key] = _ZH_FORUM[value]
         elif (forum := _zh_forum(value)) is not None:
             out[key] = forum
         elif value.startswith("[") and value.endswith("]"):
@@ -111,13 +109,10 @@ def zh_values(report: Report, values: dict[str, str]) -> dict[str, str]:
 
 
 def _zh_forum(value: str) -> Optional[str]:
-    """A forum default with alternatives ("X [or Y]", "[X] [or Y]") in Chinese, when every name
-    in it is a known one; else None."""
-    parts = _ZH_ALTERNATIVE.split(value)
-    if len(parts) < 2:
-        parts = [value]
+    """A forum default in Chinese (a law, rules, a seat or courts named in ``_ZH_FORUM``, alone or
+    with alternatives: "X [or Y]", "[X] [or Y]"), when every name in it is a known one; else None."""
     out = []
-    for i, part in enumerate(parts):
+    for i, part in enumerate(_ZH_ALTERNATIVE.split(value)):
         name = part.strip().strip("[]")
         if name not in _ZH_FORUM:
             return None
