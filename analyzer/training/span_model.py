@@ -63,10 +63,10 @@ def candidate_table(clf, contracts, units_by_doc, probs, doc, presence, priors) 
     xs, ys = [], []
     for k, (c, units) in enumerate(zip(contracts, units_by_doc)):
         p = probs[doc == k]
-        cands = clf.candidates(c.text, units, p)
+        listed = clf.evidence_candidates(c.text, units, p, all_candidates=True)
         for cat, prior in priors.items():
             j = index[cat]
-            chosen = clf.select(cat, cands.get(cat, []), all_candidates=True)
+            chosen = listed.get(cat)
             if not chosen:
                 continue
             best = float(p[:, j].max()) if len(p) else 0.0
@@ -135,11 +135,11 @@ def train_span_model(train: dict, model_dir: Path, handwritten: Path, data_hash:
                          "it needs both")
     trees = fit_trees(x, y)
     summary = {"candidates": int(len(y)), "matching": int(y.sum()), "trees": TREES, "learning_rate": LEARNING_RATE,
-               "leaves": LEAVES, "min_leaf": MIN_LEAF, "seconds": round(time.time() - t0, 1)}
+               "leaves": LEAVES, "min_leaf": MIN_LEAF}  # no wall time: the config is part of the version hash
     np.savez_compressed(Path(model_dir) / ARRAYS, **trees.to_arrays())
     config["span_model"] = {"features": list(FEATURES), "prior_names": list(PRIORS), "base": trees.base,
                             "priors": {c: list(v) for c, v in priors.items()}, "training": summary}
     config_path.write_text(json.dumps(config, indent=1), encoding="utf-8")
     SpanModel.load(model_dir, config["span_model"])  # reads back
-    log.info("span model: %s", summary)
+    log.info("span model: %s (%.0fs)", summary, time.time() - t0)
     return summary

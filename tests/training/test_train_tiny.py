@@ -109,6 +109,7 @@ def test_train_tiny_corpus_end_to_end(tiny_cuad, tmp_path):
     assert "governed by the laws" in text[best.start:best.end]
     filler = clf.predict(text_without, [], [], all_candidates=True).labels
     assert all(lab.confidence < best.confidence for lab in filler if lab.category == "governing_law")
+    assert train(tiny_cuad, stage="spans", output=out) == v2  # the span stage alone gives the same artifact
 
 
 def test_train_presence_needs_an_artifact(tiny_cuad, tmp_path):
