@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import os
 import threading
+import zipfile
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -51,6 +52,8 @@ from analyzer.core.settings import model_dir
 from analyzer.core.span_index import Innermost, SpanIndex
 from analyzer.core.taxonomy import ALL_CATEGORIES, ENTITY_CATEGORIES
 
+# what reading a damaged artifact file raises (an .npz is a zip archive)
+UNREADABLE = (OSError, KeyError, ValueError, TypeError, zipfile.BadZipFile)
 MIN_CANDIDATE = 0.01
 MAX_CANDIDATES = 20  # per category, below the operating threshold (--all-candidates)
 RUN_PART_FACTOR = 0.95  # confidence of a unit inside a merged run, relative to its own
@@ -108,7 +111,7 @@ class Classifier:
             raise ModelError(f"{model_dir}: classifier artifact not found (config.json missing)")
         try:
             self.model, self.config, arrays = UnitModel.load(model_dir)
-        except (OSError, ValueError, KeyError) as exc:
+        except UNREADABLE as exc:
             raise ModelError(f"{model_dir}: classifier artifact unreadable ({exc})") from exc
         unknown = [c for c in self.model.categories if c not in ALL_CATEGORIES]
         if unknown:
@@ -136,7 +139,7 @@ class Classifier:
         try:
             self.span_model = (SpanModel.load(model_dir, self.config["span_model"])
                                if self.config.get("span_model") else None)
-        except (OSError, KeyError, ValueError, TypeError) as exc:
+        except UNREADABLE as exc:
             raise ModelError(f"{model_dir}: span model unreadable ({exc})") from exc
 
     # -- scoring ---------------------------------------------------------------------

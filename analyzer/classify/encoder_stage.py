@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import os
 import re
+import zipfile
 from pathlib import Path
 
 import numpy as np
@@ -175,7 +176,7 @@ class UnitEncoder:
             with np.load(path) as z:
                 state = {k: torch.from_numpy(z[k].astype(np.float32)) for k in z.files}
             self.top.load_state_dict(state)
-        except (OSError, KeyError, RuntimeError, ValueError) as exc:
+        except (OSError, KeyError, RuntimeError, ValueError, zipfile.BadZipFile) as exc:
             raise ModelError(f"{path}: encoder weights do not fit the base checkpoint ({exc})") from exc
         self.base = base
         self.top.eval()

@@ -119,6 +119,20 @@ def test_classify_missing_artifact_is_model_error(tmp_path):
         Classifier(tmp_path)
 
 
+@pytest.mark.parametrize("damaged", ["weights.npz", "spans.npz"])
+def test_classify_damaged_artifact_file_is_model_error(tmp_path, damaged):
+    import shutil
+
+    from analyzer.classify.classifier import Classifier
+    from analyzer.core.settings import model_dir
+
+    artifact = tmp_path / "model"
+    shutil.copytree(model_dir(), artifact)
+    (artifact / damaged).write_bytes((artifact / damaged).read_bytes()[:1000])
+    with pytest.raises(ModelError, match="unreadable"):
+        Classifier(artifact, use_encoder=False)
+
+
 def test_classify_innermost_clause():
     clauses = [Clause(id="a", start=0, end=100), Clause(id="b", start=10, end=50, level=1)]
     assert innermost_clause(clauses, 12, 20) == "b"
