@@ -49,8 +49,9 @@ def load(cuad, model_dir) -> SimpleNamespace:
     d.p_va = d.clf.model.calibrate(d.z_va)
     types_tr = [atype.detect(d.clf.type_model, c.text).label for c in d.tr["contracts"]]
     types_va = [atype.detect(d.clf.type_model, c.text).label for c in d.va["contracts"]]
-    d.x_tr = P.features_by_doc(d.p_tr, heads, d.tr["doc"], types_tr, d.thr, d.cats)
-    d.x_va = P.features_by_doc(d.p_va, d.va["fields"]["head"], d.va["doc"], types_va, d.thr, d.cats)
+    d.x_tr = P.features_by_doc(d.p_tr, heads, d.tr["doc"], types_tr, d.thr, d.cats, d.tr["fields"]["text"])
+    d.x_va = P.features_by_doc(d.p_va, d.va["fields"]["head"], d.va["doc"], types_va, d.thr, d.cats,
+                               d.va["fields"]["text"])
     d.t_tr = P.document_truth(d.tr["contracts"], d.tr["y"], d.tr["doc"], d.cats)
     d.t_va = P.document_truth(d.va["contracts"], d.va["y"], d.va["doc"], d.cats)
     return d

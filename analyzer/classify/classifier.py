@@ -39,6 +39,7 @@ from analyzer.classify.units import (
     merge_runs,
     title_span,
 )
+from analyzer.classify.wording_cues import wording_hits
 from analyzer.core.errors import ModelError
 from analyzer.core.schema import (
     AgreementType,
@@ -88,12 +89,14 @@ class Evidence:
 @dataclass
 class Scores:
     """Unit scores of one document: ``probs`` as labelled (fused where the encoder re-scored a
-    unit), ``stage1`` the TF-IDF stage's own, ``heads`` the units' heading fields."""
+    unit), ``stage1`` the TF-IDF stage's own, ``heads`` the units' heading fields, ``texts``
+    their normalised text."""
 
     units: list[tuple[int, int]]
     probs: np.ndarray
     stage1: np.ndarray
     heads: list[str]
+    texts: list[str]
 
 
 class Classifier:
@@ -162,7 +165,7 @@ class Classifier:
             units = make_units(text, sentences) if sentences else document_units(text)
         if not units:
             empty = np.zeros((0, len(self.model.categories)), dtype=np.float32)
-            return Scores(units, empty, empty, [])
+            return Scores(units, empty, empty, [], [])
         fields = unit_fields(text, units, [True] * len(units) if hide_headings else None)
         z = self.model.logits(fields)
         stage1 = self.model.calibrate(z)
@@ -173,7 +176,7 @@ class Classifier:
             if len(cand):
                 pairs = encoder_pairs(text, [units[i] for i in cand], [fields["head"][i] for i in cand])
                 probs[cand] = fuse(z[cand], self.encoder.logits(pairs), self.encoder.fusion)
-        return Scores(units, probs, stage1, fields["head"])
+        return Scores(units, probs, stage1, fields["head"], fields["text"])
 
     def presence_probabilities(self, scores: Scores, agreement_type: str | None) -> tuple[np.ndarray, np.ndarray]:
         """(present, probability) per category of ``self.model.categories`` for one document.
@@ -183,7 +186,9 @@ class Classifier:
         cats = self.model.categories
         if self.presence is not None:
             hits = heading_matches(scores.heads, cats)
-            return self.presence.decide(document_features(scores.stage1, self.tfidf_thresholds, hits, agreement_type))
+            wording = wording_hits(scores.texts, cats)
+            return self.presence.decide(document_features(scores.stage1, self.tfidf_thresholds, hits, agreement_type,
+                                                          wording))
         thr = np.array([self.doc_thresholds[c] for c in cats], dtype=np.float32)
         best = scores.probs.max(0) if len(scores.probs) else np.zeros(len(cats), dtype=np.float32)
         return best >= thr, best

@@ -4,7 +4,8 @@ The decision reads the whole document's unit scores at once, not one sentence:
 for each category, a logistic regression over a few features of the stage 1
 probabilities of all units (the best three, how many units pass the category's
 unit threshold and a third of it, their sum), whether a governing heading names
-the category, and the agreement type. Its output is a calibrated probability
+the category, the agreement type, and how many units use wording such a clause
+typically uses with the best probability among them (``analyzer.classify.wording_cues``). Its output is a calibrated probability
 that the document has the clause; a per-category threshold (chosen for document
 F1 on validation contracts) turns it into the decision.
 
@@ -27,8 +28,10 @@ EPS = 1e-4
 TOP_K = 3
 SCORE_FEATURES = ["top1_logit", "top2_logit", "top3_logit", "n_above_threshold", "n_above_third", "sum_prob",
                   "heading_match"]
-FEATURES = SCORE_FEATURES + [f"type_{t}" for t in AGREEMENT_TYPES]
+WORDING_FEATURES = ["wording_units", "wording_best_logit"]
+FEATURES = SCORE_FEATURES + [f"type_{t}" for t in AGREEMENT_TYPES] + WORDING_FEATURES
 TOP1 = 0  # column of the best unit's logit
+WORDING = len(SCORE_FEATURES) + len(AGREEMENT_TYPES)  # column of the first wording feature
 
 # category -> pattern a governing heading (lower case) matches when it names the category
 HEADING_CUES: dict[str, str] = {
@@ -112,10 +115,11 @@ def heading_matches(heads: list[str], categories: list[str]) -> np.ndarray:
 
 
 def document_features(probs: np.ndarray, thresholds: np.ndarray, heading_hits: np.ndarray,
-                      agreement_type: str | None) -> np.ndarray:
+                      agreement_type: str | None, wording: np.ndarray | None = None) -> np.ndarray:
     """Features (n_categories x len(FEATURES)) of one document from its unit probabilities
     ``probs`` (n_units x n_categories, stage 1), the categories' unit ``thresholds``, the
-    heading matches and the agreement type."""
+    heading matches, the agreement type and ``wording`` (n_units x n_categories bool, from
+    ``analyzer.classify.wording_cues.wording_hits``; none used when omitted)."""
     n_cat = probs.shape[1] if probs.ndim == 2 else len(thresholds)
     out = np.zeros((n_cat, len(FEATURES)), dtype=np.float32)
     if len(probs):
@@ -132,6 +136,11 @@ def document_features(probs: np.ndarray, thresholds: np.ndarray, heading_hits: n
     out[:, 6] = heading_hits
     if agreement_type in AGREEMENT_TYPES:
         out[:, len(SCORE_FEATURES) + AGREEMENT_TYPES.index(agreement_type)] = 1.0
+    out[:, WORDING + 1] = _logit(np.array(EPS))
+    if wording is not None and len(probs):
+        out[:, WORDING] = np.log1p(wording.sum(0))
+        best = np.where(wording, probs, 0.0).max(0)
+        out[:, WORDING + 1] = np.where(wording.any(0), _logit(np.maximum(best, EPS)), out[:, WORDING + 1])
     return out
 
 
@@ -170,9 +179,14 @@ class PresenceModel:
 
     @classmethod
     def from_config(cls, cfg: dict, categories: list[str]) -> PresenceModel:
-        if list(cfg["features"]) != FEATURES:
+        """Read back ``to_config``. An artifact trained before the wording features (its features
+        a prefix of ``FEATURES``) gets weight 0 on the features it lacks, so it decides as before."""
+        names = list(cfg["features"])
+        if names != FEATURES[:len(names)] or len(names) < len(SCORE_FEATURES) + len(AGREEMENT_TYPES):
             raise ValueError(f"presence features {cfg['features']} are not {FEATURES}")
         if list(cfg["categories"]) != list(categories):
             raise ValueError("presence categories differ from the unit model's")
-        return cls(list(categories), np.asarray(cfg["weight"], dtype=np.float32),
-                   np.asarray(cfg["bias"], dtype=np.float32), np.asarray(cfg["thresholds"], dtype=np.float32))
+        weight = np.zeros((len(categories), len(FEATURES)), dtype=np.float32)
+        weight[:, :len(names)] = np.asarray(cfg["weight"], dtype=np.float32)
+        return cls(list(categories), weight, np.asarray(cfg["bias"], dtype=np.float32),
+                   np.asarray(cfg["thresholds"], dtype=np.float32))

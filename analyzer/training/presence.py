@@ -31,6 +31,7 @@ from analyzer.classify.presence import (
     heading_matches,
 )
 from analyzer.classify.tfidf_stage import Featurizer
+from analyzer.classify.wording_cues import wording_hits
 from analyzer.core.files import write_bytes
 from analyzer.core.settings import work_dir
 from analyzer.core.taxonomy import ALL_CATEGORIES, CUAD_CATEGORIES
@@ -108,13 +109,16 @@ def oof_logits(train: dict, handwritten: Path, C: float, data_hash: str, threads
 
 
 def features_by_doc(probs: np.ndarray, heads: list[str], doc: np.ndarray, types: list[str],
-                    thresholds: np.ndarray, categories=ALL_CATEGORIES) -> np.ndarray:
-    """(n_documents x n_categories x n_features) from unit probabilities grouped by ``doc``."""
+                    thresholds: np.ndarray, categories=ALL_CATEGORIES, texts: list[str] | None = None) -> np.ndarray:
+    """(n_documents x n_categories x n_features) from unit probabilities grouped by ``doc``;
+    ``texts``: the units' normalised text (the ``text`` field), for the wording features."""
     out = np.zeros((len(types), len(categories), len(FEATURES)), dtype=np.float32)
+    wording = wording_hits(texts, list(categories)) if texts is not None else None
     for k in range(len(types)):
         idx = np.flatnonzero(doc == k)
         hits = heading_matches([heads[i] for i in idx], list(categories))
-        out[k] = document_features(probs[idx], thresholds, hits, types[k])
+        out[k] = document_features(probs[idx], thresholds, hits, types[k],
+                                   None if wording is None else wording[idx])
     return out
 
 
@@ -173,13 +177,13 @@ def train_presence(train: dict, val: dict, model_dir: Path, handwritten: Path, d
     z_train, heads = oof_logits(train, handwritten, C, data_hash, threads)
     p_train = clf.model.calibrate(z_train)
     types_train = [atype.detect(clf.type_model, c.text).label for c in train["contracts"]]
-    x_train = features_by_doc(p_train, heads, train["doc"], types_train, thr, cats)
+    x_train = features_by_doc(p_train, heads, train["doc"], types_train, thr, cats, train["fields"]["text"])
     t_train = document_truth(train["contracts"], train["y"], train["doc"], cats)
     model, fell_back = fit_presence(x_train, t_train, thr, cats)
 
     p_val = clf.model.predict_proba(val["fields"])
     types_val = [atype.detect(clf.type_model, c.text).label for c in val["contracts"]]
-    x_val = features_by_doc(p_val, val["fields"]["head"], val["doc"], types_val, thr, cats)
+    x_val = features_by_doc(p_val, val["fields"]["head"], val["doc"], types_val, thr, cats, val["fields"]["text"])
     t_val = document_truth(val["contracts"], val["y"], val["doc"], cats)
     model.thresholds = choose_thresholds(model, np.concatenate([x_train, x_val]), np.concatenate([t_train, t_val]))
     f1 = doc_f1(model.decide(x_val)[0], t_val)

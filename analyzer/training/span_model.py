@@ -126,7 +126,8 @@ def train_span_model(train: dict, model_dir: Path, handwritten: Path, data_hash:
     z, heads = oof_logits(train, handwritten, C, data_hash, threads)
     probs = clf.model.calibrate(z)
     types = [atype.detect(clf.type_model, c.text).label for c in train["contracts"]]
-    x_doc = features_by_doc(probs, heads, train["doc"], types, clf.tfidf_thresholds, clf.model.categories)
+    x_doc = features_by_doc(probs, heads, train["doc"], types, clf.tfidf_thresholds, clf.model.categories,
+                            train["fields"]["text"])
     presence = [clf.presence.decide(x_doc[k])[1] for k in range(len(types))]
     priors = category_priors(train["contracts"])
     x, y = candidate_table(clf, train["contracts"], train["units"], probs, train["doc"], presence, priors)

@@ -47,9 +47,51 @@ def test_presence_features_of_a_score_table(probs, top, n_above):
 
 
 def test_presence_features_of_an_empty_document():
-    f = document_features(np.zeros((0, 2), dtype=np.float32), THR, np.zeros(2), None)
+    f = document_features(np.zeros((0, 2), dtype=np.float32), THR, np.zeros(2), None, np.zeros((0, 2), dtype=bool))
     assert f[:, 0].tolist() == pytest.approx([_logit(1e-4)] * 2, abs=1e-3)
-    assert f[:, 3:].sum() == 0
+    assert f[:, COL["wording_best_logit"]].tolist() == pytest.approx([_logit(1e-4)] * 2, abs=1e-3)
+    others = [i for i, name in enumerate(FEATURES) if i >= 3 and name != "wording_best_logit"]
+    assert f[:, others].sum() == 0
+
+
+def test_presence_wording_features_count_units_and_take_their_best_probability():
+    probs = np.array([[0.9, 0.1], [0.2, 0.6], [0.05, 0.55]], dtype=np.float32)
+    wording = np.array([[False, False], [True, True], [True, False]])
+    f = document_features(probs, THR, np.zeros(2), None, wording)
+    assert f[:, COL["wording_units"]].tolist() == pytest.approx([np.log1p(2), np.log1p(1)])
+    # the best probability among the units that use the wording, not the document's best unit
+    assert f[:, COL["wording_best_logit"]].tolist() == pytest.approx([_logit(0.2), _logit(0.6)], abs=1e-4)
+    without = document_features(probs, THR, np.zeros(2), None)
+    assert without[:, COL["wording_units"]].tolist() == [0.0, 0.0]
+    assert without[:, COL["wording_best_logit"]].tolist() == pytest.approx([_logit(1e-4)] * 2, abs=1e-3)
+    assert np.array_equal(f[:, :COL["wording_units"]], without[:, :COL["wording_units"]])
+
+
+def test_presence_wording_decides_a_document_the_scores_leave_open():
+    """Two documents with the same middling best unit: the one whose units use the category's
+    wording is present for a model that weighs it."""
+    w = np.zeros((2, len(FEATURES)), dtype=np.float32)
+    w[:, COL["top1_logit"]] = 1.0
+    w[:, COL["wording_units"]] = 3.0
+    model = PresenceModel(CATS, w, np.array([-1.0, -1.0], dtype=np.float32), np.array([0.5, 0.5], dtype=np.float32))
+    probs = np.array([[0.4, 0.4], [0.02, 0.02]], dtype=np.float32)
+    used = np.array([[True, False], [False, False]])
+    assert model.decide(document_features(probs, THR, np.zeros(2), None, used))[0].tolist() == [True, False]
+    assert model.decide(document_features(probs, THR, np.zeros(2), None))[0].tolist() == [False, False]
+
+
+def test_presence_model_without_wording_features_loads_and_decides_as_before():
+    """An artifact trained before the wording features lists fewer features: they get weight 0."""
+    rng = np.random.default_rng(3)
+    n_old = COL["wording_units"]
+    cfg = {"features": FEATURES[:n_old], "categories": CATS, "weight": rng.normal(size=(2, n_old)).tolist(),
+           "bias": [0.1, -0.2], "thresholds": [0.3, 0.6]}
+    model = PresenceModel.from_config(cfg, CATS)
+    x = rng.normal(size=(4, 2, len(FEATURES))).astype(np.float32)
+    z = (x[:, :, :n_old] * np.asarray(cfg["weight"], dtype=np.float32)).sum(-1) + np.array([0.1, -0.2])
+    assert model.probabilities(x) == pytest.approx(1 / (1 + np.exp(-z)), abs=1e-5)
+    with pytest.raises(ValueError):
+        PresenceModel.from_config({**cfg, "features": FEATURES[:n_old][::-1]}, CATS)
 
 
 @pytest.mark.parametrize("heads, expected", [

@@ -1,0 +1,93 @@
+"""Wording that clauses of a category typically use, as evidence for the per-document decision.
+
+Each cue is a pattern over a unit's normalised text (``analyzer.classify.features.normalise``:
+one line, digits collapsed to ``0``), optionally with an exclusion. The presence model reads,
+per category, how many units use the wording and the best stage 1 probability among them, so
+"the document says 'irrevocable' and the model half-believes this unit is a licence grant"
+counts for more than either alone. Cues exist for the 17 mission categories; other categories
+get no wording features (zeros).
+"""
+
+from __future__ import annotations
+
+import re
+
+import numpy as np
+
+# category -> (pattern, exclusion or None), matched case-insensitively on normalised unit text
+WORDING_CUES: dict[str, tuple[str, str | None]] = {
+    "license_grant": (r"\bgrants?\b[^.;]{0,150}\blicen[cs]e|\blicen[cs]e[sd]? (?:to|under)\b|hereby licen[cs]es", None),
+    "non_transferable_license": (
+        r"non-?transferable|non-?assignable|not (?:be )?(?:transferable|assignable)|non-?sub-?licen[cs]able|"
+        r"without the right to (?:sub-?licen[cs]e|transfer|assign)", None),
+    "irrevocable_or_perpetual_license": (r"\birrevocabl[ey]\b|\bperpetual(?:ly)?\b|in perpetuity", None),
+    "ip_ownership_assignment": (
+        r"(?:assigns?|transfers?|conveys?)(?: and agrees to assign)?(?: to [^.;]{0,60})? all (?:of )?"
+        r"(?:its |their |his |her )?(?:right|rights), title|shall (?:be|become|remain) the (?:sole and )?"
+        r"(?:exclusive )?property of|shall (?:solely |exclusively )?own all|works? made for hire|hereby assigns?", None),
+    "joint_ip_ownership": (
+        r"jointly[- ]own|joint(?:ly)? owned|joint ownership|co-?own|undivided[^.;]{0,30}interest|"
+        r"joint (?:inventions?|intellectual property|ip\b|patents?|technology|developments?)|"
+        r"(?:developed|created|conceived|made|invented) jointly|jointly (?:developed|created|conceived|made|invented)",
+        None),
+    "cap_on_liability": (
+        r"(?:aggregate|total|maximum|cumulative|entire) liability|shall not exceed|"
+        r"liability[^.;]{0,100}(?:limited to|exceed|in excess of)|in no event shall[^.;]{0,80}liab", None),
+    "uncapped_liability": (
+        r"(?:shall|will) not (?:apply|limit)[^.;]{0,100}(?:indemnif|confidential|gross negligence|willful|wilful|fraud)|"
+        r"(?:except|exclud\w+|other than)[^.;]{0,40}(?:for|with respect to|in the case of|arising)[^.;]{0,100}"
+        r"(?:indemnif|confidential|gross negligence|willful|wilful|fraud)|unlimited liability|"
+        r"except (?:for |with respect to |in the case of )?[^.;]{0,150}(?:section|article|obligations|breach|indemn)"
+        r"[^.;]{0,200}(?:liab|damages)", None),
+    "termination_for_convenience": (
+        r"terminat\w*[^.;]{0,150}(?:for convenience|without cause|for any reason|at any time|"
+        r"sole (?:and absolute )?discretion|for no reason|with or without cause)|"
+        r"(?:for convenience|without cause|for any reason|with or without cause)[^.;]{0,100}terminat", None),
+    "governing_law": (r"governed by|construed (?:in accordance with|under)|laws of the (?:state|commonwealth|province|people)",
+                      None),
+    "anti_assignment": (
+        r"(?:may|shall|will|can)(?:\s*not|not)\s+(?:\w+\s+){0,4}(?:assign|transfer)|"
+        r"without the (?:prior )?(?:written )?consent[^.;]{0,100}(?:assign|transfer)|"
+        r"(?:assign|transfer)\w*[^.;]{0,120}without[^.;]{0,40}consent|(?:assignment|transfer)[^.;]{0,60}void", None),
+    "change_of_control": (
+        r"change (?:of|in) (?:the )?(?:control|ownership)|merger|consolidat|sale of (?:all or )?substantially all|"
+        r"(?:fifty|majority|controlling)[^.;]{0,80}(?:voting|equity|shares|stock|interest)|"
+        r"acquires? (?:control|a controlling)|operation of law", None),
+    "audit_rights": (
+        r"\baudit|inspect[^.;]{0,80}(?:books|records)|(?:books|records)[^.;]{0,80}(?:inspect|examin)|"
+        r"examine[^.;]{0,60}(?:books|records)", None),
+    "insurance": (r"\binsurance\b|\binsured\b|\binsurer", None),
+    "non_compete": (r"\bcompet(?:e|ing|itive|itor)|not (?:engage|develop|sell|market|distribute|manufacture)[^.;]{0,100}"
+                    r"(?:similar|competitive|competing)", None),
+    "exclusivity": (
+        r"(?<!non-)(?<!non)\bexclusive(?:ly)?\b(?! remedy)|sole (?:and exclusive )?"
+        r"(?:supplier|distributor|provider|source|reseller|agent)|shall not (?:purchase|obtain|buy|appoint)[^.;]{0,100}"
+        r"(?:other|third)", None),
+    "post_termination_services": (
+        r"(?:after|following|upon|subsequent to) (?:the |any )?(?:such )?(?:termination|expiration|expiry)[^.;]{0,150}"
+        r"(?:continue|provide|transition|sell[- ]off|wind[- ]down|support|fill|deliver|purchase|return|complete)|"
+        r"transition(?:al)? (?:services|period|assistance)|sell[- ]off|run-?off|wind[- ]down|surviv", None),
+    "revenue_profit_sharing": (
+        r"royalt|revenue[- ]shar|profit[- ]shar|percent(?:age)? of (?:the |all )?(?:net|gross)|"
+        r"%\)? of (?:the |all )?(?:net|gross)|commission", None),
+}
+
+_COMPILED = {cat: (re.compile(p, re.I), re.compile(x, re.I) if x else None) for cat, (p, x) in WORDING_CUES.items()}
+
+
+def uses_wording(category: str, text: str) -> bool:
+    """Whether normalised unit ``text`` uses the category's cue wording (False without a cue)."""
+    cue = _COMPILED.get(category)
+    if cue is None:
+        return False
+    pattern, exclusion = cue
+    return pattern.search(text) is not None and (exclusion is None or exclusion.search(text) is None)
+
+
+def wording_hits(texts: list[str], categories: list[str]) -> np.ndarray:
+    """(n_units x n_categories) bool: which units use which category's cue wording."""
+    out = np.zeros((len(texts), len(categories)), dtype=bool)
+    for j, cat in enumerate(categories):
+        if cat in _COMPILED:
+            out[:, j] = [uses_wording(cat, t) for t in texts]
+    return out

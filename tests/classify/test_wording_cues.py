@@ -1,0 +1,44 @@
+"""The wording cues of the per-document decision, on sentences written for these tests."""
+
+from __future__ import annotations
+
+import pytest
+
+from analyzer.classify.features import normalise
+from analyzer.classify.wording_cues import WORDING_CUES, uses_wording, wording_hits
+from analyzer.core.taxonomy import MISSION_CATEGORIES
+
+
+def test_wording_cues_cover_the_mission_categories():
+    assert set(WORDING_CUES) == set(MISSION_CATEGORIES)
+
+
+@pytest.mark.parametrize("category, text, expected", [
+    ("irrevocable_or_perpetual_license", "Licensor grants a perpetual, royalty-free licence to use the Software.", True),
+    ("irrevocable_or_perpetual_license", "The licence ends when this Agreement expires.", False),
+    ("termination_for_convenience", "Either party may terminate this Agreement for convenience on 90 days' notice.", True),
+    ("termination_for_convenience", "Customer may terminate this Agreement at any time upon written notice.", True),
+    ("termination_for_convenience", "Either party may terminate this Agreement if the other party is insolvent.", False),
+    ("non_transferable_license", "A non-exclusive, non-transferable licence to use the Know-How.", True),
+    ("exclusivity", "Distributor shall be the exclusive distributor of the Products in the Territory.", True),
+    ("exclusivity", "This is the sole and exclusive remedy of Customer.", False),
+    ("exclusivity", "A non-exclusive licence.", False),
+    ("joint_ip_ownership", "Inventions developed jointly by the parties shall be owned jointly.", True),
+    ("change_of_control", "A Change of Control of Licensee is deemed an assignment.", True),
+    ("change_of_control", "Notices shall be in writing.", False),
+    ("governing_law", "This Agreement is governed by the laws of the State of New York.", True),
+])
+def test_wording_cue_on_a_sentence(category, text, expected):
+    assert uses_wording(category, normalise(text)) is expected
+
+
+def test_wording_cue_reads_normalised_text():
+    """Digits are collapsed to 0 in the text the classifier reads; the cues match it the same."""
+    assert uses_wording("revenue_profit_sharing", normalise("Licensee shall pay 5% of Net Sales as a royalty."))
+
+
+def test_wording_hits_is_a_unit_by_category_table():
+    texts = [normalise(t) for t in ["This Agreement is governed by the laws of England.",
+                                    "Licensee may not assign this Agreement without consent.", "Definitions."]]
+    hits = wording_hits(texts, ["governing_law", "anti_assignment", "parties"])
+    assert hits.tolist() == [[True, False, False], [False, True, False], [False, False, False]]
