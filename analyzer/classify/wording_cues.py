@@ -4,8 +4,10 @@ Each cue is a pattern over a unit's normalised text (``analyzer.classify.feature
 one line, digits collapsed to ``0``), optionally with an exclusion. The presence model reads,
 per category, how many units use the wording and the best stage 1 probability among them, so
 "the document says 'irrevocable' and the model half-believes this unit is a licence grant"
-counts for more than either alone. Cues exist for the 17 mission categories; other categories
-get no wording features (zeros).
+counts for more than either alone. Cues exist for the 17 mission categories and 17 other CUAD
+categories with telling wording; the others (names, dates, and the CUAD categories where a cue did not
+help in cross-validation on the train contracts: price restrictions, licensor-affiliate licences,
+covenant not to sue) and the licensing/JV categories get no wording features (zeros).
 """
 
 from __future__ import annotations
@@ -70,6 +72,46 @@ WORDING_CUES: dict[str, tuple[str, str | None]] = {
     "revenue_profit_sharing": (
         r"royalt|revenue[- ]shar|profit[- ]shar|percent(?:age)? of (?:the |all )?(?:net|gross)|"
         r"%\)? of (?:the |all )?(?:net|gross)|commission", None),
+    "expiration_date": (
+        r"(?:shall|will) (?:continue|remain) in (?:full )?(?:force|effect)[^.;]{0,150}(?:until|for a period|"
+        r"for (?:an? )?(?:initial )?term)|initial term|(?:term|agreement) (?:shall|will) (?:expire|end|terminate) "
+        r"(?:on|upon)|expir\w* (?:on|at)", None),
+    "renewal_term": (r"renew|extended for (?:additional|successive|a further)|successive (?:periods|terms)|"
+                     r"automatically (?:extend|continue)", None),
+    "notice_period_to_terminate_renewal": (
+        r"(?:notice|notif)[^.;]{0,120}(?:not to renew|non-?renewal|intention not to|prior to the (?:end|expiration))|"
+        r"(?:non-?renewal|not to renew)[^.;]{0,100}notice", None),
+    "most_favored_nation": (r"most favou?red|(?:no less|not less) favou?rable|(?:better|more favou?rable|lower) "
+                            r"(?:terms|prices?|pricing)[^.;]{0,100}(?:than|to any)|lowest price", None),
+    "competitive_restriction_exception": (
+        r"(?:notwithstanding|except|provided,? however)[^.;]{0,150}(?:compet|exclusiv|non-?solicit)", None),
+    "no_solicit_of_customers": (r"solicit[^.;]{0,100}(?:customers?|clients?|accounts)|(?:customers?|clients?)[^.;]{0,80}"
+                                r"solicit", None),
+    "no_solicit_of_employees": (r"solicit[^.;]{0,100}(?:employ|personnel|staff)|(?:hire|employ|engage)[^.;]{0,80}"
+                                r"(?:employees?|personnel) of", None),
+    "non_disparagement": (r"disparag|derogatory|negative (?:statements|comments)|reflect (?:adversely|negatively)", None),
+    "rofr_rofo_rofn": (r"right of first (?:refusal|offer|negotiation)|first right (?:to|of)|(?:match|matching) "
+                       r"(?:the |such )?(?:offer|terms)", None),
+    "minimum_commitment": (
+        r"minimum (?:purchase|order|quantit|volume|annual|commitment|royalt|payment|sales|requirement)|"
+        r"(?:purchase|order|buy)[^.;]{0,60}not less than", None),
+    "volume_restriction": (
+        r"(?:maximum|up to|no more than|not (?:to )?exceed)[^.;]{0,60}(?:units|users|copies|installations|licenses|"
+        r"seats|volume|quantit)|(?:users|copies|installations|seats)[^.;]{0,60}(?:limit|exceed)", None),
+    "affiliate_license_licensee": (
+        r"(?:licen|grant|right to use)[^.;]{0,150}(?:and|or|to) (?:its|their) (?:affiliates|subsidiaries)|"
+        r"(?:affiliates|subsidiaries)[^.;]{0,80}(?:may|shall have the right to) (?:use|exercise)", None),
+    "unlimited_all_you_can_eat_license": (
+        r"unlimited (?:number|use|copies|users|access|quantit)|enterprise[- ]wide|without (?:limitation as to|limit on) "
+        r"(?:the )?number|any number of", None),
+    "source_code_escrow": (r"escrow|source code[^.;]{0,100}(?:deposit|release)", None),
+    "liquidated_damages": (r"liquidated damages|(?:termination|cancell?ation|early termination|break(?:up)?) fee|"
+                           r"not (?:as )?a penalty|genuine pre-?estimate", None),
+    "warranty_duration": (
+        r"warrant\w*[^.;]{0,150}(?:for a period of|(?:days|months|years) (?:from|after|following) (?:the )?"
+        r"(?:date|delivery|acceptance|shipment|installation))|warranty period", None),
+    "third_party_beneficiary": (r"third[- ]party beneficiar|(?:intended|express) beneficiar|rights of third parties|"
+                                r"no (?:person|third party) (?:other than|shall have)", None),
 }
 
 _COMPILED = {cat: (re.compile(p, re.I), re.compile(x, re.I) if x else None) for cat, (p, x) in WORDING_CUES.items()}
