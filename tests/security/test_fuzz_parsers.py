@@ -64,10 +64,11 @@ def test_raw_bytes_with_magic_parse_or_fail_cleanly(inp):
 @pytest.mark.parametrize("strategy", [fz.docx_inputs(), fz.pdf_inputs(), fz.txt_inputs()],
                          ids=["docx", "pdf", "txt"])
 def test_the_generators_reach_documents_that_parse(strategy):
-    """Structure-aware inputs are not all rejected at the door: some parse and segment."""
+    """Structure-aware inputs are not all rejected at the door: some parse and segment. The
+    examples come from a fixed seed, as in the property tests above, so the count is repeatable."""
     seen = Counter()
 
-    @settings(max_examples=30, phases=[Phase.generate], database=None, deadline=None,
+    @settings(max_examples=30, phases=[Phase.generate], database=None, deadline=None, derandomize=True,
               suppress_health_check=list(HealthCheck))
     @given(strategy)
     def run(inp):
