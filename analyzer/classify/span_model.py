@@ -5,7 +5,8 @@ lists is made of spans: single units, merged runs of units, the parts of a run, 
 entity spans, several per category and document. Whether such a span *is* the
 clause (CUAD's match: word Jaccard >= 0.5 with an annotated answer) also depends on
 its shape, its rank among the document's candidates, whether the document has the
-clause at all, and how long the category's clauses usually are.
+clause at all, how long the category's clauses usually are, and whether the span uses
+the wording such a clause typically uses.
 
 A gradient-boosted tree ensemble over those features (``FEATURES``), trained on the
 train contracts' out-of-fold candidates (``analyzer.training.span_model``), gives that
@@ -21,11 +22,16 @@ from pathlib import Path
 
 import numpy as np
 
+from analyzer.classify.features import normalise
+from analyzer.classify.wording_cues import WORDING_CUES, uses_wording
+
 EPS = 1e-4
 KINDS = ("single", "run", "part", "entity")
 FEATURES = ("logit_p", "logit_presence", "logit_threshold", "margin", "below_best", "rank", "n_flagged",
             "log_chars", "run_units", "single", "run", "part", "entity", "log_words_vs_typical",
-            "log_typical_words", "document_rate", "answers_per_document", "position")
+            "log_typical_words", "document_rate", "answers_per_document", "position", "wording")
+# an artifact trained before the wording feature: its trees never read the last column
+EARLIER_FEATURES = FEATURES[:-1]
 PRIORS = ("log_typical_words", "document_rate", "answers_per_document")
 ARRAYS = "spans.npz"
 
@@ -48,12 +54,14 @@ def _logit(p):
 
 
 def candidate_features(text: str, items: list[Candidate], presence: float, threshold: float, best: float,
-                       prior: tuple[float, float, float]) -> np.ndarray:
+                       prior: tuple[float, float, float], category: str = "") -> np.ndarray:
     """(len(items) x len(FEATURES)) for the candidates of one category in one document.
 
     ``presence``: the document-level probability that the category is there; ``threshold``:
     the category's operating threshold on unit probabilities; ``best``: the best unit
-    probability of the category in the document; ``prior``: the category's ``PRIORS``."""
+    probability of the category in the document; ``prior``: the category's ``PRIORS``;
+    ``category``: for the ``wording`` feature, 1 when the span uses wording such a clause
+    typically uses (``analyzer.classify.wording_cues``), 0 when not, -1 without a cue."""
     if not items:
         return np.zeros((0, len(FEATURES)))
     probs = np.array([c.prob for c in items], dtype=np.float64)
@@ -63,12 +71,14 @@ def candidate_features(text: str, items: list[Candidate], presence: float, thres
     typical, doc_rate, per_doc = prior
     lp, lt = _logit(probs), float(_logit(threshold))
     lpres, lbest = float(_logit(presence)), float(_logit(max(best, EPS)))
+    has_cue = category in WORDING_CUES
     rows = []
     for c, z, r in zip(items, lp, rank):
         words = len(text[c.start:c.end].split())
         rows.append([z, lpres, lt, z - lt, z - lbest, r, n_flagged,
                      np.log1p(c.end - c.start), c.run_units, *[c.kind == k for k in KINDS],
-                     np.log1p(words) - typical, typical, doc_rate, per_doc, c.start / max(1, len(text))])
+                     np.log1p(words) - typical, typical, doc_rate, per_doc, c.start / max(1, len(text)),
+                     float(uses_wording(category, normalise(text[c.start:c.end]))) if has_cue else -1.0])
     return np.array(rows, dtype=np.float64)
 
 
@@ -128,7 +138,7 @@ class SpanModel:
     @classmethod
     def load(cls, model_dir: Path, config: dict) -> SpanModel:
         """From the artifact's ``span_model`` block and ``spans.npz``."""
-        if list(config["features"]) != list(FEATURES):
+        if list(config["features"]) not in (list(FEATURES), list(EARLIER_FEATURES)):
             raise ValueError(f"span model features {config['features']} are not {list(FEATURES)}")
         with np.load(Path(model_dir) / ARRAYS) as z:
             trees = TreeEnsemble(z["feature"], z["threshold"], z["left"], z["right"], z["value"], z["roots"],
@@ -144,5 +154,5 @@ class SpanModel:
     def confidences(self, text: str, category: str, items: list[Candidate], presence: float, threshold: float,
                     best: float) -> np.ndarray:
         """The probability that each candidate is the category's evidence."""
-        x = candidate_features(text, items, presence, threshold, best, self.priors[category])
+        x = candidate_features(text, items, presence, threshold, best, self.priors[category], category)
         return self.trees.probabilities(x)

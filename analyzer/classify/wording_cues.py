@@ -16,7 +16,7 @@ import re
 
 import numpy as np
 
-# category -> (pattern, exclusion or None), matched case-insensitively on normalised unit text
+# category -> (pattern, exclusion or None), in lower case, matched on lower-cased normalised unit text
 WORDING_CUES: dict[str, tuple[str, str | None]] = {
     "license_grant": (r"\bgrants?\b[^.;]{0,150}\blicen[cs]e|\blicen[cs]e[sd]? (?:to|under)\b|hereby licen[cs]es", None),
     "non_transferable_license": (
@@ -114,22 +114,27 @@ WORDING_CUES: dict[str, tuple[str, str | None]] = {
                                 r"no (?:person|third party) (?:other than|shall have)", None),
 }
 
-_COMPILED = {cat: (re.compile(p, re.I), re.compile(x, re.I) if x else None) for cat, (p, x) in WORDING_CUES.items()}
+# The patterns are lower case and read lower-cased text: the same matches as re.IGNORECASE on
+# these ASCII patterns, at well under half the cost.
+_COMPILED = {cat: (re.compile(p), re.compile(x) if x else None) for cat, (p, x) in WORDING_CUES.items()}
+
+
+def _uses(category: str, lowered: str) -> bool:
+    pattern, exclusion = _COMPILED[category]
+    return pattern.search(lowered) is not None and (exclusion is None or exclusion.search(lowered) is None)
 
 
 def uses_wording(category: str, text: str) -> bool:
-    """Whether normalised unit ``text`` uses the category's cue wording (False without a cue)."""
-    cue = _COMPILED.get(category)
-    if cue is None:
-        return False
-    pattern, exclusion = cue
-    return pattern.search(text) is not None and (exclusion is None or exclusion.search(text) is None)
+    """Whether normalised unit ``text`` uses the category's cue wording (False without a cue);
+    case does not matter."""
+    return category in _COMPILED and _uses(category, text.lower())
 
 
 def wording_hits(texts: list[str], categories: list[str]) -> np.ndarray:
     """(n_units x n_categories) bool: which units use which category's cue wording."""
     out = np.zeros((len(texts), len(categories)), dtype=bool)
+    lowered = [t.lower() for t in texts]
     for j, cat in enumerate(categories):
         if cat in _COMPILED:
-            out[:, j] = [uses_wording(cat, t) for t in texts]
+            out[:, j] = [_uses(cat, t) for t in lowered]
     return out

@@ -70,7 +70,7 @@ def candidate_table(clf, contracts, units_by_doc, probs, doc, presence, priors) 
             if not chosen:
                 continue
             best = float(p[:, j].max()) if len(p) else 0.0
-            xs.append(candidate_features(c.text, chosen, float(presence[k][j]), clf.thresholds[cat], best, prior))
+            xs.append(candidate_features(c.text, chosen, float(presence[k][j]), clf.thresholds[cat], best, prior, cat))
             answers = [t for _, _, t in c.spans.get(cat, [])]
             ys += [any(is_match(a, c.text[x.start:x.end], cat == "parties") for a in answers) for x in chosen]
     return (np.concatenate(xs) if xs else np.zeros((0, len(FEATURES)))), np.array(ys, dtype=bool)

@@ -8,6 +8,7 @@ import numpy as np
 import pytest
 
 from analyzer.classify.span_model import (
+    EARLIER_FEATURES,
     FEATURES,
     Candidate,
     SpanModel,
@@ -42,6 +43,17 @@ def test_candidate_features_on_hand_made_candidates():
     assert x[0, _col("log_words_vs_typical")] == pytest.approx(np.log1p(words) - np.log(10.0))
     assert x[0, _col("position")] == pytest.approx(law / len(TEXT)) and x[3, _col("position")] == 0
     assert candidate_features(TEXT, [], 0.5, 0.5, 0.5, (1.0, 0.5, 1.0)).shape == (0, len(FEATURES))
+    assert (x[:, _col("wording")] == -1).all()  # no category given: no cue to read
+
+
+def test_candidate_wording_feature_reads_the_span_text():
+    law, notices = TEXT.index("This Agreement"), TEXT.index("Notices")
+    items = [Candidate(law, notices - 1, 0.6), Candidate(notices, len(TEXT), 0.3)]
+    x = candidate_features(TEXT, items, 0.8, 0.5, 0.6, (np.log(10.0), 0.6, 1.5), "governing_law")
+    assert list(x[:, _col("wording")]) == [1.0, 0.0]  # "governed by" in the first span only
+    other = candidate_features(TEXT, items, 0.8, 0.5, 0.6, (np.log(10.0), 0.6, 1.5), "parties")
+    assert list(other[:, _col("wording")]) == [-1.0, -1.0]  # parties have no cue
+    assert np.array_equal(x[:, :_col("wording")], other[:, :_col("wording")])
 
 
 def _two_trees() -> TreeEnsemble:
@@ -93,5 +105,8 @@ def test_span_model_loads_from_arrays_and_config(tmp_path):
     assert conf.shape == (1,) and 0 < conf[0] < 1
     with pytest.raises(ValueError, match="features"):
         SpanModel.load(tmp_path, {**config, "features": ["logit_p"]})
+    # an artifact trained before the wording feature loads; its trees never read that column
+    earlier = SpanModel.load(tmp_path, {**config, "features": list(EARLIER_FEATURES)})
+    assert earlier.confidences(TEXT, "governing_law", [Candidate(0, 20, 0.9)], 0.9, 0.5, 0.9) == pytest.approx(conf)
     with pytest.raises(ValueError, match="priors"):
         SpanModel.load(tmp_path, {**config, "priors": {"governing_law": [1.0]}})

@@ -40,6 +40,14 @@ def test_wording_cue_on_a_sentence(category, text, expected):
     assert uses_wording(category, normalise(text)) is expected
 
 
+def test_wording_cues_are_lower_case_and_ignore_the_text_case():
+    """The patterns read lower-cased text, so they must not spell a capital letter themselves."""
+    for pattern, exclusion in WORDING_CUES.values():
+        assert pattern == pattern.lower() and (exclusion is None or exclusion == exclusion.lower())
+    assert uses_wording("change_of_control", "UPON A CHANGE OF CONTROL OF LICENSEE")
+    assert wording_hits(["Governed By The Laws Of Delaware."], ["governing_law"]).tolist() == [[True]]
+
+
 def test_wording_cue_reads_normalised_text():
     """Digits are collapsed to 0 in the text the classifier reads; the cues match it the same."""
     assert uses_wording("revenue_profit_sharing", normalise("Licensee shall pay 5% of Net Sales as a royalty."))
