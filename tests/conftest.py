@@ -58,7 +58,31 @@ def stub_classifier(monkeypatch):
     return stub
 
 
+@pytest.fixture(autouse=True)
+def _no_background_warm_up(request, monkeypatch):
+    """The app's background classifier warm-up is off unless the test is ``slow``, so a fast test
+    that runs the app (here or under ``tests/security``) never loads the real classifier behind its
+    back, in a thread that outlives it."""
+    if request.node.get_closest_marker("slow") is None:
+        import ui.state
+
+        monkeypatch.setattr(ui.state, "warm_up", lambda: None)
+
+
 REAL_ARTIFACTS = (ROOT / "models" / "clause_model", ROOT / "analyzer" / "bundled" / "clause_model")
+
+
+def _deselects_slow(markexpr: str) -> bool:
+    """Whether ``-m markexpr`` leaves out a test marked only ``slow`` ("not slow" does; "slow or not
+    slow", which runs everything, does not)."""
+    if not markexpr:
+        return False
+    try:
+        from _pytest.mark.expression import Expression
+
+        return not Expression.compile(markexpr).evaluate(lambda name, **kwargs: name == "slow")
+    except (ImportError, AttributeError, TypeError):
+        return "not slow" in markexpr
 
 
 @pytest.hookimpl(hookwrapper=True)
@@ -69,7 +93,7 @@ def pytest_runtest_protocol(item, nextitem):
     so ``make test-fast`` stays fast and no test there quietly depends on the model. This covers the
     test and its fixtures of every scope, not the processes that a test starts.
     """
-    guard = "not slow" in (item.config.getoption("markexpr") or "") and not item.get_closest_marker("slow")
+    guard = _deselects_slow(item.config.getoption("markexpr") or "") and not item.get_closest_marker("slow")
     if not guard:
         yield
         return

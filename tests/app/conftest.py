@@ -1,17 +1,9 @@
-"""App tests: the classifier's background warm-up at app start is off unless the test is ``slow``,
-so a fast test never loads the real classifier behind its back."""
+"""App tests: recorded media. (The classifier's background warm-up is off for fast tests: see
+``tests/conftest.py``.)"""
 
 from __future__ import annotations
 
 import pytest
-
-
-@pytest.fixture(autouse=True)
-def _no_background_warm_up(request, monkeypatch):
-    if request.node.get_closest_marker("slow") is None:
-        import ui.state
-
-        monkeypatch.setattr(ui.state, "warm_up", lambda: None)
 
 
 @pytest.fixture(scope="module", autouse=True)
