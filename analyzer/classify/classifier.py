@@ -14,6 +14,7 @@ probability, which decides ``flagged``.
 from __future__ import annotations
 
 import os
+import re
 import threading
 import zipfile
 from dataclasses import dataclass, field
@@ -39,7 +40,7 @@ from analyzer.classify.units import (
     merge_runs,
     title_span,
 )
-from analyzer.classify.wording_cues import wording_hits
+from analyzer.classify.wording_cues import DEFAULT_CUES, WordingCues
 from analyzer.core.errors import ModelError
 from analyzer.core.schema import (
     AgreementType,
@@ -134,13 +135,15 @@ class Classifier:
             self.thresholds = {c: float(enc_cfg["unit_thresholds"].get(c, self.thresholds[c]))
                                for c in self.model.categories}
             self.doc_thresholds = dict(self.thresholds)
-        try:
+        try:  # the cues the presence and span models were trained with (the defaults in older artifacts)
+            self.cues = (WordingCues.from_config(self.config["wording_cues"]) if self.config.get("wording_cues")
+                         else DEFAULT_CUES)
             self.presence = (PresenceModel.from_config(self.config["presence"], self.model.categories)
                              if self.config.get("presence") else None)
-        except (KeyError, ValueError, TypeError) as exc:
+        except (KeyError, ValueError, TypeError, IndexError, re.error) as exc:
             raise ModelError(f"{model_dir}: presence model unreadable ({exc})") from exc
         try:
-            self.span_model = (SpanModel.load(model_dir, self.config["span_model"])
+            self.span_model = (SpanModel.load(model_dir, self.config["span_model"], self.cues)
                                if self.config.get("span_model") else None)
         except UNREADABLE as exc:
             raise ModelError(f"{model_dir}: span model unreadable ({exc})") from exc
@@ -186,7 +189,7 @@ class Classifier:
         cats = self.model.categories
         if self.presence is not None:
             hits = heading_matches(scores.heads, cats)
-            wording = wording_hits(scores.texts, cats)
+            wording = self.cues.hits(scores.texts, cats)
             return self.presence.decide(document_features(scores.stage1, self.tfidf_thresholds, hits, agreement_type,
                                                           wording))
         thr = np.array([self.doc_thresholds[c] for c in cats], dtype=np.float32)

@@ -23,7 +23,7 @@ from pathlib import Path
 import numpy as np
 
 from analyzer.classify.features import normalise
-from analyzer.classify.wording_cues import WORDING_CUES, uses_wording
+from analyzer.classify.wording_cues import DEFAULT_CUES, WordingCues
 
 EPS = 1e-4
 KINDS = ("single", "run", "part", "entity")
@@ -54,14 +54,15 @@ def _logit(p):
 
 
 def candidate_features(text: str, items: list[Candidate], presence: float, threshold: float, best: float,
-                       prior: tuple[float, float, float], category: str = "") -> np.ndarray:
+                       prior: tuple[float, float, float], category: str = "",
+                       cues: WordingCues = DEFAULT_CUES) -> np.ndarray:
     """(len(items) x len(FEATURES)) for the candidates of one category in one document.
 
     ``presence``: the document-level probability that the category is there; ``threshold``:
     the category's operating threshold on unit probabilities; ``best``: the best unit
     probability of the category in the document; ``prior``: the category's ``PRIORS``;
     ``category``: for the ``wording`` feature, 1 when the span uses wording such a clause
-    typically uses (``analyzer.classify.wording_cues``), 0 when not, -1 without a cue."""
+    typically uses (``cues``), 0 when not, -1 without a cue."""
     if not items:
         return np.zeros((0, len(FEATURES)))
     probs = np.array([c.prob for c in items], dtype=np.float64)
@@ -71,14 +72,14 @@ def candidate_features(text: str, items: list[Candidate], presence: float, thres
     typical, doc_rate, per_doc = prior
     lp, lt = _logit(probs), float(_logit(threshold))
     lpres, lbest = float(_logit(presence)), float(_logit(max(best, EPS)))
-    has_cue = category in WORDING_CUES
+    has_cue = category in cues
     rows = []
     for c, z, r in zip(items, lp, rank):
         words = len(text[c.start:c.end].split())
         rows.append([z, lpres, lt, z - lt, z - lbest, r, n_flagged,
                      np.log1p(c.end - c.start), c.run_units, *[c.kind == k for k in KINDS],
                      np.log1p(words) - typical, typical, doc_rate, per_doc, c.start / max(1, len(text)),
-                     float(uses_wording(category, normalise(text[c.start:c.end]))) if has_cue else -1.0])
+                     float(cues.uses(category, normalise(text[c.start:c.end]))) if has_cue else -1.0])
     return np.array(rows, dtype=np.float64)
 
 
@@ -131,12 +132,14 @@ class TreeEnsemble:
 class SpanModel:
     """The span confidence of the categories in ``priors`` (category -> ``PRIORS`` values)."""
 
-    def __init__(self, trees: TreeEnsemble, priors: dict[str, tuple[float, float, float]]):
+    def __init__(self, trees: TreeEnsemble, priors: dict[str, tuple[float, float, float]],
+                 cues: WordingCues = DEFAULT_CUES):
         self.trees = trees
         self.priors = {c: tuple(float(v) for v in p) for c, p in priors.items()}
+        self.cues = cues
 
     @classmethod
-    def load(cls, model_dir: Path, config: dict) -> SpanModel:
+    def load(cls, model_dir: Path, config: dict, cues: WordingCues = DEFAULT_CUES) -> SpanModel:
         """From the artifact's ``span_model`` block and ``spans.npz``."""
         if list(config["features"]) not in (list(FEATURES), list(EARLIER_FEATURES)):
             raise ValueError(f"span model features {config['features']} are not {list(FEATURES)}")
@@ -146,7 +149,7 @@ class SpanModel:
         priors = {c: tuple(v) for c, v in config["priors"].items()}
         if any(len(v) != len(PRIORS) for v in priors.values()):
             raise ValueError("span model priors must have one value per prior")
-        return cls(trees, priors)
+        return cls(trees, priors, cues)
 
     def covers(self, category: str) -> bool:
         return category in self.priors
@@ -154,5 +157,5 @@ class SpanModel:
     def confidences(self, text: str, category: str, items: list[Candidate], presence: float, threshold: float,
                     best: float) -> np.ndarray:
         """The probability that each candidate is the category's evidence."""
-        x = candidate_features(text, items, presence, threshold, best, self.priors[category], category)
+        x = candidate_features(text, items, presence, threshold, best, self.priors[category], category, self.cues)
         return self.trees.probabilities(x)

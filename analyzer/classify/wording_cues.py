@@ -52,9 +52,8 @@ WORDING_CUES: dict[str, tuple[str, str | None]] = {
         r"without the (?:prior )?(?:written )?consent[^.;]{0,100}(?:assign|transfer)|"
         r"(?:assign|transfer)\w*[^.;]{0,120}without[^.;]{0,40}consent|(?:assignment|transfer)[^.;]{0,60}void", None),
     "change_of_control": (
-        r"change (?:of|in) (?:the )?(?:control|ownership)|merger|consolidat|sale of (?:all or )?substantially all|"
-        r"(?:fifty|majority|controlling)[^.;]{0,80}(?:voting|equity|shares|stock|interest)|"
-        r"acquires? (?:control|a controlling)|operation of law", None),
+        r"change (?:of|in) (?:the )?(?:control|ownership)|controlling interest|"
+        r"(?:fifty|majority)[^.;]{0,60}(?:voting|equity|shares|stock)|acquires? (?:control|a controlling)", None),
     "audit_rights": (
         r"\baudit|inspect[^.;]{0,80}(?:books|records)|(?:books|records)[^.;]{0,80}(?:inspect|examin)|"
         r"examine[^.;]{0,60}(?:books|records)", None),
@@ -66,9 +65,8 @@ WORDING_CUES: dict[str, tuple[str, str | None]] = {
         r"(?:supplier|distributor|provider|source|reseller|agent)|shall not (?:purchase|obtain|buy|appoint)[^.;]{0,100}"
         r"(?:other|third)", None),
     "post_termination_services": (
-        r"(?:after|following|upon|subsequent to) (?:the |any )?(?:such )?(?:termination|expiration|expiry)[^.;]{0,150}"
-        r"(?:continue|provide|transition|sell[- ]off|wind[- ]down|support|fill|deliver|purchase|return|complete)|"
-        r"transition(?:al)? (?:services|period|assistance)|sell[- ]off|run-?off|wind[- ]down|surviv", None),
+        r"(?:after|following|upon|subsequent to|on) (?:the |any )?(?:such )?(?:termination|expiration|expiry)|"
+        r"transition(?:al)? (?:services|period|assistance)|sell[- ]off|run-?off|wind[- ]down", None),
     "revenue_profit_sharing": (
         r"royalt|revenue[- ]shar|profit[- ]shar|percent(?:age)? of (?:the |all )?(?:net|gross)|"
         r"%\)? of (?:the |all )?(?:net|gross)|commission", None),
@@ -114,27 +112,56 @@ WORDING_CUES: dict[str, tuple[str, str | None]] = {
                                 r"no (?:person|third party) (?:other than|shall have)", None),
 }
 
-# The patterns are lower case and read lower-cased text: the same matches as re.IGNORECASE on
-# these ASCII patterns, at well under half the cost.
-_COMPILED = {cat: (re.compile(p), re.compile(x) if x else None) for cat, (p, x) in WORDING_CUES.items()}
+class WordingCues:
+    """Compiled cue patterns (category -> (pattern, exclusion or None)). An artifact stores the cues
+    its presence and span models were trained with (``to_config``), so its decisions do not change
+    when the defaults here do. The patterns are lower case and read lower-cased text: the same
+    matches as re.IGNORECASE on these ASCII patterns, at well under half the cost."""
+
+    def __init__(self, cues: dict[str, tuple[str, str | None]]):
+        for cat, (pattern, exclusion) in cues.items():
+            if pattern != pattern.lower() or (exclusion is not None and exclusion != exclusion.lower()):
+                raise ValueError(f"wording cue of {cat} is not in lower case")
+        self.cues = {cat: (str(p), None if x is None else str(x)) for cat, (p, x) in cues.items()}
+        self._compiled = {cat: (re.compile(p), re.compile(x) if x else None) for cat, (p, x) in self.cues.items()}
+
+    def __contains__(self, category: str) -> bool:
+        return category in self._compiled
+
+    def _uses(self, category: str, lowered: str) -> bool:
+        pattern, exclusion = self._compiled[category]
+        return pattern.search(lowered) is not None and (exclusion is None or exclusion.search(lowered) is None)
+
+    def uses(self, category: str, text: str) -> bool:
+        """Whether normalised unit ``text`` uses the category's cue wording (False without a cue);
+        case does not matter."""
+        return category in self._compiled and self._uses(category, text.lower())
+
+    def hits(self, texts: list[str], categories: list[str]) -> np.ndarray:
+        """(n_units x n_categories) bool: which units use which category's cue wording."""
+        out = np.zeros((len(texts), len(categories)), dtype=bool)
+        lowered = [t.lower() for t in texts]
+        for j, cat in enumerate(categories):
+            if cat in self._compiled:
+                out[:, j] = [self._uses(cat, t) for t in lowered]
+        return out
+
+    def to_config(self) -> dict[str, list]:
+        return {cat: [p, x] for cat, (p, x) in self.cues.items()}
+
+    @classmethod
+    def from_config(cls, cfg: dict) -> WordingCues:
+        return cls({cat: (v[0], v[1]) for cat, v in cfg.items()})
 
 
-def _uses(category: str, lowered: str) -> bool:
-    pattern, exclusion = _COMPILED[category]
-    return pattern.search(lowered) is not None and (exclusion is None or exclusion.search(lowered) is None)
+DEFAULT_CUES = WordingCues(WORDING_CUES)
 
 
 def uses_wording(category: str, text: str) -> bool:
-    """Whether normalised unit ``text`` uses the category's cue wording (False without a cue);
-    case does not matter."""
-    return category in _COMPILED and _uses(category, text.lower())
+    """``DEFAULT_CUES.uses``."""
+    return DEFAULT_CUES.uses(category, text)
 
 
 def wording_hits(texts: list[str], categories: list[str]) -> np.ndarray:
-    """(n_units x n_categories) bool: which units use which category's cue wording."""
-    out = np.zeros((len(texts), len(categories)), dtype=bool)
-    lowered = [t.lower() for t in texts]
-    for j, cat in enumerate(categories):
-        if cat in _COMPILED:
-            out[:, j] = [_uses(cat, t) for t in lowered]
-    return out
+    """``DEFAULT_CUES.hits``."""
+    return DEFAULT_CUES.hits(texts, categories)

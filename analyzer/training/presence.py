@@ -31,7 +31,7 @@ from analyzer.classify.presence import (
     heading_matches,
 )
 from analyzer.classify.tfidf_stage import Featurizer
-from analyzer.classify.wording_cues import wording_hits
+from analyzer.classify.wording_cues import DEFAULT_CUES, WordingCues
 from analyzer.core.files import write_bytes
 from analyzer.core.settings import work_dir
 from analyzer.core.taxonomy import ALL_CATEGORIES, CUAD_CATEGORIES
@@ -109,11 +109,12 @@ def oof_logits(train: dict, handwritten: Path, C: float, data_hash: str, threads
 
 
 def features_by_doc(probs: np.ndarray, heads: list[str], doc: np.ndarray, types: list[str],
-                    thresholds: np.ndarray, categories=ALL_CATEGORIES, texts: list[str] | None = None) -> np.ndarray:
+                    thresholds: np.ndarray, categories=ALL_CATEGORIES, texts: list[str] | None = None,
+                    cues: WordingCues = DEFAULT_CUES) -> np.ndarray:
     """(n_documents x n_categories x n_features) from unit probabilities grouped by ``doc``;
     ``texts``: the units' normalised text (the ``text`` field), for the wording features."""
     out = np.zeros((len(types), len(categories), len(FEATURES)), dtype=np.float32)
-    wording = wording_hits(texts, list(categories)) if texts is not None else None
+    wording = cues.hits(texts, list(categories)) if texts is not None else None
     for k in range(len(types)):
         idx = np.flatnonzero(doc == k)
         hits = heading_matches([heads[i] for i in idx], list(categories))
@@ -193,6 +194,7 @@ def train_presence(train: dict, val: dict, model_dir: Path, handwritten: Path, d
                "val_doc_macro_f1_cuad_unit_rule": round(float(rule[[cats.index(c) for c in CUAD_CATEGORIES]].mean()), 4)}
     log.info("presence: %s (%.0fs)", summary, time.time() - t0)
     config["presence"] = {**model.to_config(), "training": summary}
+    config["wording_cues"] = DEFAULT_CUES.to_config()  # what the features were computed with
     config_path.write_text(json.dumps(config, indent=1), encoding="utf-8")
     return summary
 

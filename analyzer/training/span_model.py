@@ -70,7 +70,8 @@ def candidate_table(clf, contracts, units_by_doc, probs, doc, presence, priors) 
             if not chosen:
                 continue
             best = float(p[:, j].max()) if len(p) else 0.0
-            xs.append(candidate_features(c.text, chosen, float(presence[k][j]), clf.thresholds[cat], best, prior, cat))
+            xs.append(candidate_features(c.text, chosen, float(presence[k][j]), clf.thresholds[cat], best, prior, cat,
+                                         clf.cues))
             answers = [t for _, _, t in c.spans.get(cat, [])]
             ys += [any(is_match(a, c.text[x.start:x.end], cat == "parties") for a in answers) for x in chosen]
     return (np.concatenate(xs) if xs else np.zeros((0, len(FEATURES)))), np.array(ys, dtype=bool)
@@ -127,7 +128,7 @@ def train_span_model(train: dict, model_dir: Path, handwritten: Path, data_hash:
     probs = clf.model.calibrate(z)
     types = [atype.detect(clf.type_model, c.text).label for c in train["contracts"]]
     x_doc = features_by_doc(probs, heads, train["doc"], types, clf.tfidf_thresholds, clf.model.categories,
-                            train["fields"]["text"])
+                            train["fields"]["text"], clf.cues)
     presence = [clf.presence.decide(x_doc[k])[1] for k in range(len(types))]
     priors = category_priors(train["contracts"])
     x, y = candidate_table(clf, train["contracts"], train["units"], probs, train["doc"], presence, priors)

@@ -5,7 +5,12 @@ from __future__ import annotations
 import pytest
 
 from analyzer.classify.features import normalise
-from analyzer.classify.wording_cues import WORDING_CUES, uses_wording, wording_hits
+from analyzer.classify.wording_cues import (
+    WORDING_CUES,
+    WordingCues,
+    uses_wording,
+    wording_hits,
+)
 from analyzer.core.taxonomy import (
     CUAD_CATEGORIES,
     ENTITY_CATEGORIES,
@@ -58,3 +63,13 @@ def test_wording_hits_is_a_unit_by_category_table():
                                     "Licensee may not assign this Agreement without consent.", "Definitions."]]
     hits = wording_hits(texts, ["governing_law", "anti_assignment", "parties"])
     assert hits.tolist() == [[True, False, False], [False, True, False], [False, False, False]]
+
+
+def test_wording_cues_round_trip_through_an_artifact_config():
+    """An artifact keeps the cues it was trained with; its own cues decide, not the defaults."""
+    own = WordingCues({"governing_law": (r"lex loci", None)})
+    again = WordingCues.from_config(own.to_config())
+    assert again.uses("governing_law", "The Lex Loci applies.") and not again.uses("governing_law", "governed by")
+    assert "insurance" not in again and not again.uses("insurance", "insurance")
+    with pytest.raises(ValueError, match="lower case"):
+        WordingCues({"governing_law": (r"Governed By", None)})

@@ -7,6 +7,7 @@ import json
 import numpy as np
 import pytest
 
+from analyzer.classify.wording_cues import DEFAULT_CUES
 from analyzer.core.taxonomy import ALL_CATEGORIES
 
 CLAUSES = {
@@ -77,10 +78,12 @@ def test_train_tiny_corpus_end_to_end(tiny_cuad, tmp_path):
     assert config["presence"]["categories"] == ALL_CATEGORIES
     assert config["presence"]["training"]["train_documents"] == 16
     assert "governing_law" not in config["presence"]["training"]["fallback"]  # fitted, not the unit rule
+    assert config["wording_cues"] == DEFAULT_CUES.to_config()  # the cues the features were computed with
     assert list(out.iterdir()) and not [p for p in tmp_path.iterdir() if p.name.startswith(".model.")]
 
     clf = Classifier(out)
     assert clf.version == v2 and clf.presence is not None and clf.encoder is None
+    assert clf.cues.to_config() == config["wording_cues"] and clf.span_model.cues is clf.cues
     text, _ = _contract(20)  # a test contract with a governing law clause (20 % 3 != 0)
     scores = clf.score(text)
     present, conf = clf.presence_probabilities(scores, "license")
