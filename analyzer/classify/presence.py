@@ -119,7 +119,7 @@ def document_features(probs: np.ndarray, thresholds: np.ndarray, heading_hits: n
     """Features (n_categories x len(FEATURES)) of one document from its unit probabilities
     ``probs`` (n_units x n_categories, stage 1), the categories' unit ``thresholds``, the
     heading matches, the agreement type and ``wording`` (n_units x n_categories bool, from
-    ``analyzer.classify.wording_cues.wording_hits``; none used when omitted)."""
+    ``WordingCues.hits`` of the artifact's cues; none used when omitted)."""
     n_cat = probs.shape[1] if probs.ndim == 2 else len(thresholds)
     out = np.zeros((n_cat, len(FEATURES)), dtype=np.float32)
     if len(probs):
