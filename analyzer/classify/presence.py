@@ -5,9 +5,10 @@ for each category, a logistic regression over a few features of the stage 1
 probabilities of all units (the best three, how many units pass the category's
 unit threshold and a third of it, their sum), whether a governing heading names
 the category, the agreement type, and how many units use wording such a clause
-typically uses with the best probability among them (``analyzer.classify.wording_cues``). Its output is a calibrated probability
-that the document has the clause; a per-category threshold (chosen for document
-F1 on validation contracts) turns it into the decision.
+typically uses with the best probability among them (``analyzer.classify.wording_cues``).
+Its output is a calibrated probability that the document has the clause; a
+per-category threshold (chosen for document F1 on validation contracts) turns it
+into the decision.
 
 The model is stored in the artifact's ``config.json`` (``presence`` block) as
 plain lists, so it loads without pickle. Categories without enough training

@@ -112,6 +112,7 @@ WORDING_CUES: dict[str, tuple[str, str | None]] = {
                                 r"no (?:person|third party) (?:other than|shall have)", None),
 }
 
+
 class WordingCues:
     """Compiled cue patterns (category -> (pattern, exclusion or None)). An artifact stores the cues
     its presence and span models were trained with (``to_config``), so its decisions do not change
@@ -155,13 +156,3 @@ class WordingCues:
 
 
 DEFAULT_CUES = WordingCues(WORDING_CUES)
-
-
-def uses_wording(category: str, text: str) -> bool:
-    """``DEFAULT_CUES.uses``."""
-    return DEFAULT_CUES.uses(category, text)
-
-
-def wording_hits(texts: list[str], categories: list[str]) -> np.ndarray:
-    """``DEFAULT_CUES.hits``."""
-    return DEFAULT_CUES.hits(texts, categories)

@@ -5,12 +5,7 @@ from __future__ import annotations
 import pytest
 
 from analyzer.classify.features import normalise
-from analyzer.classify.wording_cues import (
-    WORDING_CUES,
-    WordingCues,
-    uses_wording,
-    wording_hits,
-)
+from analyzer.classify.wording_cues import DEFAULT_CUES, WORDING_CUES, WordingCues
 from analyzer.core.taxonomy import (
     CUAD_CATEGORIES,
     ENTITY_CATEGORIES,
@@ -42,26 +37,26 @@ def test_wording_cues_cover_the_mission_categories_and_only_cuad_ones():
     ("source_code_escrow", "Licensor shall deposit the source code with the escrow agent.", True),
 ])
 def test_wording_cue_on_a_sentence(category, text, expected):
-    assert uses_wording(category, normalise(text)) is expected
+    assert DEFAULT_CUES.uses(category, normalise(text)) is expected
 
 
 def test_wording_cues_are_lower_case_and_ignore_the_text_case():
     """The patterns read lower-cased text, so they must not spell a capital letter themselves."""
     for pattern, exclusion in WORDING_CUES.values():
         assert pattern == pattern.lower() and (exclusion is None or exclusion == exclusion.lower())
-    assert uses_wording("change_of_control", "UPON A CHANGE OF CONTROL OF LICENSEE")
-    assert wording_hits(["Governed By The Laws Of Delaware."], ["governing_law"]).tolist() == [[True]]
+    assert DEFAULT_CUES.uses("change_of_control", "UPON A CHANGE OF CONTROL OF LICENSEE")
+    assert DEFAULT_CUES.hits(["Governed By The Laws Of Delaware."], ["governing_law"]).tolist() == [[True]]
 
 
 def test_wording_cue_reads_normalised_text():
     """Digits are collapsed to 0 in the text the classifier reads; the cues match it the same."""
-    assert uses_wording("revenue_profit_sharing", normalise("Licensee shall pay 5% of Net Sales as a royalty."))
+    assert DEFAULT_CUES.uses("revenue_profit_sharing", normalise("Licensee shall pay 5% of Net Sales as a royalty."))
 
 
 def test_wording_hits_is_a_unit_by_category_table():
     texts = [normalise(t) for t in ["This Agreement is governed by the laws of England.",
                                     "Licensee may not assign this Agreement without consent.", "Definitions."]]
-    hits = wording_hits(texts, ["governing_law", "anti_assignment", "parties"])
+    hits = DEFAULT_CUES.hits(texts, ["governing_law", "anti_assignment", "parties"])
     assert hits.tolist() == [[True, False, False], [False, True, False], [False, False, False]]
 
 
