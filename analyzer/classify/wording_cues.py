@@ -152,7 +152,10 @@ class WordingCues:
 
     @classmethod
     def from_config(cls, cfg: dict) -> WordingCues:
-        return cls({cat: (v[0], v[1]) for cat, v in cfg.items()})
+        """Read back ``to_config``; ``ValueError`` for anything but category -> [pattern, exclusion]."""
+        if not isinstance(cfg, dict) or any(not isinstance(v, list) or len(v) != 2 for v in cfg.values()):
+            raise ValueError("wording cues must map each category to [pattern, exclusion]")
+        return cls({str(cat): (v[0], v[1]) for cat, v in cfg.items()})
 
 
 DEFAULT_CUES = WordingCues(WORDING_CUES)

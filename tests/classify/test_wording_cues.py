@@ -68,3 +68,6 @@ def test_wording_cues_round_trip_through_an_artifact_config():
     assert "insurance" not in again and not again.uses("insurance", "insurance")
     with pytest.raises(ValueError, match="lower case"):
         WordingCues({"governing_law": (r"Governed By", None)})
+    for damaged in (["governed by"], {"governing_law": "governed by"}, {"governing_law": ["governed by"]}):
+        with pytest.raises(ValueError, match="pattern, exclusion"):
+            WordingCues.from_config(damaged)
