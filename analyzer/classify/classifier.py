@@ -390,8 +390,9 @@ def model_version() -> str:
 
 
 def _version(config: dict, use_encoder: bool) -> str:
-    """The artifact's version, marked when its encoder stage is switched off."""
-    version = config.get("version", "unknown")
+    """The artifact's version, marked when its encoder stage is switched off. An artifact being
+    trained has none yet (it is set from the content when it is published)."""
+    version = config.get("version") or "unknown"
     return version + "+tfidf-only" if config.get("encoder") and not use_encoder else version
 
 

@@ -244,6 +244,7 @@ def train_encoder(train: dict, val: dict, model_dir: Path, threads: int = 2, opt
     y_c = val["y"][cand]
     log.info("val candidates: %d (%.1f per contract)", len(cand), len(cand) / max(1, len(np.unique(val["doc"]))))
 
+    torch.manual_seed(0)  # the head's initial weights: the same artifact from the same data
     top = enc.build_top(base, o["frozen"], len(cats), o["head_hidden"])
     best_epoch, finetuned = None, None
     if o["frozen"] >= n_layers:  # frozen encoder: pooled vectors once, then the head

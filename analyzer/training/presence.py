@@ -75,7 +75,7 @@ def oof_logits(train: dict, handwritten: Path, C: float, data_hash: str, threads
                folds: int = FOLDS) -> tuple[np.ndarray, list[str]]:
     """Stage 1 logits of every train unit from a model that did not see its contract, and the
     units' ``head`` fields with headings shown (as at run time). Cached under the work folder."""
-    from analyzer.training.tfidf import train_linear
+    from analyzer.training.tfidf import fit_units
 
     key = hashlib.sha256("|".join([units_hash(train), code_hash(_OOF_CODE), data_hash, str(C),
                                    str(folds)]).encode()).hexdigest()[:16]
@@ -97,7 +97,7 @@ def oof_logits(train: dict, handwritten: Path, C: float, data_hash: str, threads
         fields = {f: [train["fields"][f][i] for i in fit] + hw_fields[f] * 3 for f in train["fields"]}
         y = np.concatenate([train["y"][fit], np.tile(hw_y, (3, 1))])
         feat = Featurizer.fit(fields)
-        w, b = train_linear(feat.transform(fields), y, jobs=threads, C=C)
+        w, b = fit_units(feat, feat.transform(fields), y, jobs=threads, C=C)
         x_held = feat.transform({f: [shown[f][i] for i in held] for f in shown})
         out[held] = np.asarray(x_held @ w) + b
         log.info("  out-of-fold stage 1: fold %d/%d (%.0fs)", k + 1, folds, time.time() - t0)

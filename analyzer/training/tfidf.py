@@ -14,7 +14,7 @@ from pathlib import Path
 import numpy as np
 
 from analyzer.classify import agreement_type as atype
-from analyzer.classify.tfidf_stage import Featurizer, UnitModel
+from analyzer.classify.tfidf_stage import Featurizer, UnitModel, reads_head_chars
 from analyzer.classify.units import MAX_UNIT
 from analyzer.core.taxonomy import (
     ALL_CATEGORIES,
@@ -27,21 +27,35 @@ from analyzer.training.dataset import DROP_HEADING, load_handwritten
 log = logging.getLogger(__name__)
 
 
-def train_linear(x, y, jobs: int = 2, C: float = 16.0):
-    """One L2 logistic regression per category (liblinear), positives up-weighted by sqrt(neg/pos)."""
+def train_linear(x, y, jobs: int = 2, C: float = 16.0, narrow: tuple[int, np.ndarray] | None = None):
+    """One L2 logistic regression per category (liblinear), positives up-weighted by sqrt(neg/pos).
+    ``narrow`` = (k, mask): the categories in ``mask`` are fitted on the first k columns only
+    (their other weights are 0)."""
     from joblib import Parallel, delayed
     from sklearn.linear_model import LogisticRegression
+
+    k, mask = narrow if narrow is not None else (x.shape[1], np.zeros(y.shape[1], dtype=bool))
+    x_narrow = x[:, :k].tocsr() if mask.any() and k < x.shape[1] else x
 
     def fit(j):
         yj = y[:, j]
         if yj.sum() < 2:
             return np.zeros(x.shape[1], np.float32), -10.0
         w = float(np.clip(np.sqrt((len(yj) - yj.sum()) / yj.sum()), 1, 30))
-        m = LogisticRegression(C=C, solver="liblinear", tol=1e-3, class_weight={0: 1.0, 1: w}, random_state=0).fit(x, yj)
-        return m.coef_[0].astype(np.float32), float(m.intercept_[0])
+        xj = x_narrow if mask[j] else x
+        m = LogisticRegression(C=C, solver="liblinear", tol=1e-3, class_weight={0: 1.0, 1: w}, random_state=0).fit(xj, yj)
+        coef = np.zeros(x.shape[1], np.float32)
+        coef[:xj.shape[1]] = m.coef_[0]
+        return coef, float(m.intercept_[0])
 
     out = Parallel(n_jobs=jobs)(delayed(fit)(j) for j in range(y.shape[1]))
     return np.stack([w for w, _ in out], axis=1), np.array([b for _, b in out], dtype=np.float32)
+
+
+def fit_units(feat: Featurizer, x, y, categories=ALL_CATEGORIES, jobs: int = 2, C: float = 16.0):
+    """Stage 1 weights over ``feat``'s columns: CUAD's categories without the ``head_chars`` block."""
+    narrow = (feat.word_columns, ~reads_head_chars(list(categories)))
+    return train_linear(x, y, jobs=jobs, C=C, narrow=narrow)
 
 
 def mean_ap(scores: np.ndarray, y: np.ndarray) -> float:
@@ -75,7 +89,7 @@ def train_tfidf(train: dict, val: dict, handwritten: Path, out_dir: Path, C: flo
     x = feat.transform(fields)
     x_val = feat.transform(val["fields"])
     log.info("features: %d", feat.n_features)
-    w, b = train_linear(x, y, jobs=threads, C=C)
+    w, b = fit_units(feat, x, y, jobs=threads, C=C)
     z_val = np.asarray(x_val @ w) + b
     best_ap = mean_ap(z_val, val["y"])
     log.info("val mean AP %.4f (%.0fs)", best_ap, time.time() - t0)

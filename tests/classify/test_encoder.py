@@ -112,3 +112,17 @@ def test_model_version_follows_the_encoder_switch(both, monkeypatch):
     assert model_version() == full.version
     monkeypatch.setenv(enc.ENV_SWITCH, "off")
     assert model_version() == fast.version
+
+
+@pytest.mark.parametrize(("config", "use_encoder", "expected"), [
+    ({"version": "tfidf-minilm-abc", "encoder": {"file": "encoder.npz"}}, True, "tfidf-minilm-abc"),
+    ({"version": "tfidf-minilm-abc", "encoder": {"file": "encoder.npz"}}, False, "tfidf-minilm-abc+tfidf-only"),
+    ({"version": "tfidf-linear-abc", "encoder": None}, False, "tfidf-linear-abc"),
+    # an artifact being trained (``train --stage all`` loads it for the presence stage) has no version yet
+    ({"version": None, "encoder": {"file": "encoder.npz"}}, False, "unknown+tfidf-only"),
+    ({"encoder": None}, True, "unknown"),
+])
+def test_version_of_a_config(config, use_encoder, expected):
+    from analyzer.classify.classifier import _version
+
+    assert _version(config, use_encoder) == expected
