@@ -18,6 +18,26 @@ NAMED = ["license_grant", "ip_ownership_assignment", "cap_on_liability", "anti_a
          "governing_law", "termination_for_convenience"]
 
 
+def study_args(doc: str, argv=None):
+    """The options every presence study takes: ``--cuad``, ``--model`` and ``--repeats`` (of the
+    train cross-validation)."""
+    import argparse
+    from pathlib import Path
+
+    ap = argparse.ArgumentParser(description=doc.splitlines()[0])
+    ap.add_argument("--cuad", type=Path, required=True)
+    ap.add_argument("--model", type=Path, default=Path(__file__).resolve().parents[1] / "models" / "clause_model")
+    ap.add_argument("--repeats", type=int, default=3)
+    return ap.parse_args(argv)
+
+
+def f1_thresholds(scores, truth):
+    """Per category (column), the document-F1 optimum of ``scores`` against ``truth``."""
+    from analyzer.evaluation.metrics import best_f1_threshold
+
+    return np.array([best_f1_threshold(scores[:, j], truth[:, j]) for j in range(truth.shape[1])])
+
+
 def logit(p):
     p = np.clip(p, 1e-4, 1 - 1e-4)
     return np.log(p / (1 - p))
@@ -25,11 +45,12 @@ def logit(p):
 
 def load(cuad, model_dir) -> SimpleNamespace:
     """The train and validation splits with what every presence study reads: the stage 1 artifact
-    (``clf``), its categories and unit thresholds, the train units' out-of-fold stage 1 logits and
+    (``clf``), its categories and unit thresholds (and the columns of the mission and CUAD categories), the train units' out-of-fold stage 1 logits and
     probabilities, both splits' presence features and document truth."""
     from analyzer.classify import agreement_type as atype
     from analyzer.classify.classifier import Classifier
     from analyzer.core.settings import split_path
+    from analyzer.core.taxonomy import CUAD_CATEGORIES, MISSION_CATEGORIES
     from analyzer.evaluation.cuad_data import load_split
     from analyzer.training import presence as P
     from analyzer.training.dataset import build_split, data_hashes
@@ -42,6 +63,8 @@ def load(cuad, model_dir) -> SimpleNamespace:
     d.va = build_split(cuad, split["val"], drop_heading=False, data_hash=data["all"])
     d.clf = Classifier(model_dir, use_encoder=False)
     d.cats, d.thr = d.clf.model.categories, d.clf.tfidf_thresholds
+    d.mi = [list(d.cats).index(c) for c in MISSION_CATEGORIES]  # columns of the mission categories
+    d.ci = [list(d.cats).index(c) for c in CUAD_CATEGORIES]
     C_unit = float((d.clf.config.get("training") or {}).get("C", 16.0))
     d.z_tr, heads = P.oof_logits(d.tr, HANDWRITTEN, C_unit, data["all"])
     d.p_tr = d.clf.model.calibrate(d.z_tr)

@@ -17,7 +17,6 @@ Test is never read.
 
 from __future__ import annotations
 
-import argparse
 import sys
 import time
 from pathlib import Path
@@ -26,30 +25,23 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from benchmarks.presence_study import load  # noqa: E402
+from benchmarks.presence_study import f1_thresholds, load, study_args  # noqa: E402
 
 
 def main(argv=None) -> int:
-    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--cuad", type=Path, required=True)
-    ap.add_argument("--model", type=Path, default=Path(__file__).resolve().parents[1] / "models" / "clause_model")
-    ap.add_argument("--repeats", type=int, default=3)
-    args = ap.parse_args(argv)
+    args = study_args(__doc__, argv)
 
     from analyzer.classify.presence import FEATURES, WORDING_FEATURES
-    from analyzer.core.taxonomy import CUAD_CATEGORIES, MISSION_CATEGORIES
-    from analyzer.evaluation.metrics import best_f1_threshold
+    from analyzer.core.taxonomy import MISSION_CATEGORIES
     from analyzer.training.presence import doc_f1, fit_presence
 
     t0 = time.time()
     d = load(args.cuad, args.model)
-    cats, thr = list(d.cats), d.thr
-    mi = [cats.index(c) for c in MISSION_CATEGORIES]
-    ci = [cats.index(c) for c in CUAD_CATEGORIES]
+    cats, thr, mi, ci = list(d.cats), d.thr, d.mi, d.ci
     wording = [FEATURES.index(f) for f in WORDING_FEATURES]
 
     def thresholds(s_pool, t_pool):
-        return np.array([best_f1_threshold(s_pool[:, j], t_pool[:, j]) for j in range(len(cats))])
+        return f1_thresholds(s_pool, t_pool)
 
     def readings(x_tr, x_va):
         model, _ = fit_presence(x_tr, d.t_tr, thr, cats)
