@@ -80,6 +80,57 @@ def load(cuad, model_dir) -> SimpleNamespace:
     return d
 
 
+def regression_scores(d):
+    """A ``fit_score`` for ``readings``: the shipped per-category presence regressions."""
+    from analyzer.training.presence import fit_presence
+
+    def fit_score(x_fit, t_fit, xs):
+        model, _ = fit_presence(x_fit, t_fit, d.thr, list(d.cats))
+        return [model.probabilities(x) for x in xs]
+
+    return fit_score
+
+
+def readings(d, fit_score, x_tr, x_va, repeats: int):
+    """Document F1 per category of one presence variant, read two ways: on validation (fitted on the
+    train contracts' out-of-fold features ``x_tr``, thresholds from those pooled with validation, as
+    ``clause-analyzer train --stage presence`` does), and in 4-fold cross-validation over the train
+    contracts (``repeats`` seeded repeats; each fold decided by a model fitted on the other three,
+    thresholds from those pooled with validation). ``fit_score(x_fit, t_fit, xs)`` fits the variant
+    on ``x_fit`` / ``t_fit`` and returns its scores of each array in ``xs``."""
+    from analyzer.training.presence import doc_f1
+
+    s_tr, s_va = fit_score(x_tr, d.t_tr, [x_tr, x_va])
+    f_val = doc_f1(s_va >= f1_thresholds(np.concatenate([s_tr, s_va]), np.concatenate([d.t_tr, d.t_va])), d.t_va)
+    per_repeat = []
+    for rep in range(repeats):
+        fold = np.random.default_rng(rep).permutation(len(d.t_tr)) % 4
+        pred = np.zeros_like(d.t_tr)
+        for k in range(4):
+            a, b = fold != k, fold == k
+            sa, sv, sb = fit_score(x_tr[a], d.t_tr[a], [x_tr[a], x_va, x_tr[b]])
+            pred[b] = sb >= f1_thresholds(np.concatenate([sa, sv]), np.concatenate([d.t_tr[a], d.t_va]))
+        per_repeat.append(doc_f1(pred, d.t_tr))
+    return f_val, np.mean(per_repeat, 0)
+
+
+def print_readings(d, rows: dict) -> None:
+    """``readings`` of each variant (name -> (validation F1, cross-validation F1)) as Markdown: macro
+    over the mission and CUAD 41 categories, then each mission category in cross-validation."""
+    from analyzer.core.taxonomy import MISSION_CATEGORIES
+
+    print("| variant | val mission | val CUAD 41 | train CV mission | train CV CUAD 41 |")
+    print("|---|---|---|---|---|")
+    for name, (f_val, f_cv) in rows.items():
+        print(f"| {name} | {f_val[d.mi].mean():.3f} | {f_val[d.ci].mean():.3f} | {f_cv[d.mi].mean():.3f} | "
+              f"{f_cv[d.ci].mean():.3f} |")
+    print("\n| mission category (train CV) | train documents with it | " + " | ".join(rows) + " |")
+    print("|---|---|" + "---|" * len(rows))
+    for c in MISSION_CATEGORIES:
+        j = list(d.cats).index(c)
+        print(f"| {c} | {int(d.t_tr[:, j].sum())} | " + " | ".join(f"{f_cv[j]:.3f}" for _, f_cv in rows.values()) + " |")
+
+
 class VariantTable:
     """Prints one Markdown row per variant: validation and halves macro-F1 (mission, CUAD 41) and the
     named categories' validation F1."""
@@ -96,11 +147,9 @@ class VariantTable:
 
     @staticmethod
     def _f1_at_pooled(s_pool, t_pool, s_eval, t_eval):
-        from analyzer.evaluation.metrics import best_f1_threshold
         from analyzer.training.presence import doc_f1
 
-        th = np.array([best_f1_threshold(s_pool[:, j], t_pool[:, j]) for j in range(t_pool.shape[1])])
-        return doc_f1(s_eval >= th, t_eval)
+        return doc_f1(s_eval >= f1_thresholds(s_pool, t_pool), t_eval)
 
     def row(self, name, s_tr, s_va) -> None:
         t_tr, t_va = self.t_tr, self.t_va
