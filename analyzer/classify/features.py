@@ -13,13 +13,17 @@ import re
 
 from analyzer.structure.headings import HeadingIndex
 
-__all__ = ["HeadingIndex", "normalise", "position_bucket", "unit_fields"]
+__all__ = ["POSITION_TOKEN", "HeadingIndex", "normalise", "position_bucket", "unit_fields"]
 
 
 def normalise(text: str) -> str:
     """Text as the vectorisers see it: one line, numbers collapsed."""
     text = re.sub(r"\s+", " ", text)
     return re.sub(r"\d+", "0", text).strip()
+
+
+# the tokens ``position_bucket`` adds to the ``head`` field, for readers that want the headings alone
+POSITION_TOKEN = re.compile(r"__pos_\w+")
 
 
 def position_bucket(offset: int, length: int) -> str:

@@ -23,6 +23,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from analyzer.classify.features import POSITION_TOKEN
 from analyzer.core.taxonomy import AGREEMENT_TYPES
 
 EPS = 1e-4
@@ -94,7 +95,6 @@ HEADING_CUES: dict[str, str] = {
                              r"transfer restrictions",
     "exit_dissolution": r"dissolution|winding[- ]up|liquidation|\bexit\b|buy-?out",
 }
-_POS = re.compile(r"__pos_\w+")
 _CUES = {cat: re.compile(p) for cat, p in HEADING_CUES.items()}
 
 
@@ -105,7 +105,7 @@ def _logit(p: np.ndarray) -> np.ndarray:
 
 def heading_matches(heads: list[str], categories: list[str]) -> np.ndarray:
     """Per category, 1.0 when any unit's governing heading (the ``head`` field) names it."""
-    distinct = {_POS.sub("", h).strip().lower() for h in heads}
+    distinct = {POSITION_TOKEN.sub("", h).strip().lower() for h in heads}
     distinct.discard("")
     out = np.zeros(len(categories), dtype=np.float32)
     for j, cat in enumerate(categories):

@@ -8,13 +8,13 @@ so loading needs no pickle and no particular scikit-learn version.
 from __future__ import annotations
 
 import json
-import re
 from pathlib import Path
 
 import numpy as np
 import scipy.sparse as sp
 from sklearn.feature_extraction.text import TfidfVectorizer
 
+from analyzer.classify.features import POSITION_TOKEN
 from analyzer.core.taxonomy import CUAD_CATEGORIES
 
 FIELDS = ("text", "head", "ctx", "head_chars")
@@ -32,7 +32,6 @@ VECTORIZER_PARAMS = {
                    "sublinear_tf": True},
 }
 _TOKEN = r"(?u)\b\w[\w'-]*\b|__pos_\w+"
-_MARKER = re.compile(r"__pos_\w+")
 
 
 def reads_head_chars(categories: list[str]) -> np.ndarray:
@@ -42,7 +41,7 @@ def reads_head_chars(categories: list[str]) -> np.ndarray:
 
 def _heading_words(head: str) -> str:
     """A ``head`` field without its position token, for the character n-grams."""
-    return _MARKER.sub(" ", head.lower())
+    return POSITION_TOKEN.sub(" ", head.lower())
 
 
 def _vectorizer(field: str, vocabulary=None) -> TfidfVectorizer:
