@@ -91,6 +91,38 @@ def regression_scores(d):
     return fit_score
 
 
+def per_category_scores(d, C: float | None = None):
+    """A ``fit_score`` for ``readings`` that takes any number of features: one standardised logistic
+    regression per category (as ``fit_presence``, at its C unless given), the shipped model's scores where
+    ``fit_presence`` leaves a category to the unit rule."""
+    from sklearn.linear_model import LogisticRegression
+
+    from analyzer.training.presence import C_DOC, MIN_DOCS
+
+    shipped = regression_scores(d)
+
+    def fit_score(x_fit, t_fit, xs):
+        out = shipped(x_fit[:, :, : d.x_tr.shape[2]], t_fit, [x[:, :, : d.x_tr.shape[2]] for x in xs])
+        for j in range(t_fit.shape[1]):
+            if min(t_fit[:, j].sum(), len(t_fit) - t_fit[:, j].sum()) < MIN_DOCS:
+                continue
+            xj = x_fit[:, j].astype(np.float64)
+            mu, sd = xj.mean(0), xj.std(0)
+            sd[sd < 1e-9] = 1.0
+            lr = LogisticRegression(C=C or C_DOC, max_iter=2000).fit((xj - mu) / sd, t_fit[:, j])
+            for o, x in zip(out, xs):
+                o[:, j] = lr.predict_proba((x[:, j].astype(np.float64) - mu) / sd)[:, 1]
+        return out
+
+    return fit_score
+
+
+def with_column(x, column):
+    """Presence features ``x`` (documents x categories x features) with one more feature,
+    ``column`` (documents x categories)."""
+    return np.concatenate([x, np.asarray(column, dtype=x.dtype)[:, :, None]], 2)
+
+
 def readings(d, fit_score, x_tr, x_va, repeats: int):
     """Document F1 per category of one presence variant, read two ways: on validation (fitted on the
     train contracts' out-of-fold features ``x_tr``, thresholds from those pooled with validation, as

@@ -29,12 +29,15 @@ from analyzer.core.taxonomy import (
 from analyzer.evaluation.cuad_data import load_contracts, load_split, unit_labels
 from analyzer.evaluation.metrics import (
     best_f1_threshold,
+    bootstrap_cuad_scores,
+    bootstrap_macro_f1,
     cuad_scores,
     expected_calibration_error,
     prf,
 )
 
 BASELINE_TOP = 20  # baseline candidates per (contract, category), like CUAD's n-best
+RESAMPLES = 1000  # contract resamples behind each 95% interval
 
 
 NAMED_DOC_CATEGORIES = ["license_grant", "ip_ownership_assignment", "cap_on_liability", "anti_assignment",
@@ -203,6 +206,8 @@ def run_eval(cuad_dir: Path, split: str = "test", baseline: bool = True, limit: 
     rows = [("CUAD 41", CUAD_CATEGORIES), ("mission (17)", MISSION_CATEGORIES), ("non-entity (37)", non_entity),
             ("entity (4)", ENTITY_CATEGORIES)]
     ours = {n: cuad_scores(_subset(gts, cs), _subset(preds, cs), sub) for n, cs in rows}
+    spread = {n: bootstrap_cuad_scores(_subset(gts, cs), _subset(preds, cs), sub, resamples=RESAMPLES)
+              for n, cs in rows[:2]}
     cat_index = {c: i for i, c in enumerate(clf.model.categories)}
     ours_doc = _doc_table(doc_scores[0], contracts, CUAD_CATEGORIES, cat_index)
     ours_rule = _doc_table(doc_scores[1], contracts, CUAD_CATEGORIES, cat_index)
@@ -222,39 +227,49 @@ def run_eval(cuad_dir: Path, split: str = "test", baseline: bool = True, limit: 
     prev_head = f"previous (`{prev_version}`)" if prev_version else "previous"
     lines = [f"## Clause classifier on CUAD `{split}` split ({len(contracts)} held-out contracts)", "",
              (f"Model `{clf.version}`. Span metric: word Jaccard >= 0.5, thresholds 0.99 -> 0, pooled over "
-              "(contract, category) pairs. Document level: the model's per-document decision."), "",
-             f"| metric | ours | {prev_head} | baseline (TF-IDF + LR sentences) |", "|---|---|---|---|"]
+              "(contract, category) pairs. Document level: the model's per-document decision. The interval is "
+              f"the 2.5th-97.5th percentile of ours over {RESAMPLES} resamples of the contracts (with replacement)."),
+             "", f"| metric | ours | ours, 95% interval | {prev_head} | baseline (TF-IDF + LR sentences) |",
+             "|---|---|---|---|---|"]
 
     def fmt(v):
         return "-" if v is None else f"{v:.3f}"
+
+    def interval(lo_hi):
+        return "-" if lo_hi is None else f"{lo_hi[0]:.3f}-{lo_hi[1]:.3f}"
 
     for n, _ in rows:
         for m, label in (("aupr", "AUPR"), ("p_at_80r", "P@80%R"), ("p_at_90r", "P@90%R")):
             if m != "aupr" and n not in ("CUAD 41", "mission (17)"):
                 continue
-            lines.append(f"| {label} {n} | {fmt(ours[n][m])} | {fmt(prev[n][m] if prev else None)} | "
-                         f"{fmt(base[n][m] if base else None)} |")
+            lines.append(f"| {label} {n} | {fmt(ours[n][m])} | {interval(spread[n][m] if n in spread else None)} | "
+                         f"{fmt(prev[n][m] if prev else None)} | {fmt(base[n][m] if base else None)} |")
 
     def macro(table, cs):
         return float(np.mean([table[c][2] for c in cs])) if table else None
 
+    def doc_interval(cs):
+        cols = [cat_index[c] for c in cs]
+        truth = np.array([[c in k.present for c in cs] for k in contracts])
+        return bootstrap_macro_f1(doc_scores[0][:, cols], truth, resamples=RESAMPLES)
+
     for n, cs in (("mission (17)", MISSION_CATEGORIES), ("CUAD 41", CUAD_CATEGORIES)):
-        lines.append(f"| doc-level macro-F1 {n} | {macro(ours_doc, cs):.3f} | {fmt(macro(prev_doc, cs))} | "
-                     f"{fmt(macro(base_doc, cs))} |")
+        lines.append(f"| doc-level macro-F1 {n} | {macro(ours_doc, cs):.3f} | {interval(doc_interval(cs))} | "
+                     f"{fmt(macro(prev_doc, cs))} | {fmt(macro(base_doc, cs))} |")
     lines.append(f"| doc-level macro-F1 mission (17), best unit >= unit threshold | "
-                 f"{macro(ours_rule, MISSION_CATEGORIES):.3f} | - | - |")
+                 f"{macro(ours_rule, MISSION_CATEGORIES):.3f} | - | - | - |")
     for c in NAMED_DOC_CATEGORIES:
-        lines.append(f"| doc-level F1 {c} | {ours_doc[c][2]:.3f} | {fmt(prev_doc[c][2] if prev_doc else None)} | "
-                     f"{fmt(base_doc[c][2] if base_doc else None)} |")
+        lines.append(f"| doc-level F1 {c} | {ours_doc[c][2]:.3f} | {interval(doc_interval([c]))} | "
+                     f"{fmt(prev_doc[c][2] if prev_doc else None)} | {fmt(base_doc[c][2] if base_doc else None)} |")
     if preds_ent:
         merged = dict(preds)
         merged.update(preds_ent)
         with_ent = cuad_scores(gts, merged, sub)
         ent_only = cuad_scores(_subset(gts, ENTITY_CATEGORIES), _subset(merged, ENTITY_CATEGORIES), sub)
-        lines.append(f"| AUPR CUAD 41, with extracted entities | {with_ent['aupr']:.3f} | - | - |")
-        lines.append(f"| AUPR entity (4), with extracted entities | {ent_only['aupr']:.3f} | - | - |")
+        lines.append(f"| AUPR CUAD 41, with extracted entities | {with_ent['aupr']:.3f} | - | - | - |")
+        lines.append(f"| AUPR entity (4), with extracted entities | {ent_only['aupr']:.3f} | - | - | - |")
     elif nlp_error:
-        lines.append(f"| entity extractor | not used ({nlp_error}) | - | - |")
+        lines.append(f"| entity extractor | not used ({nlp_error}) | - | - | - |")
 
     cuad_cols = [cat_index[c] for c in CUAD_CATEGORIES]
     p, y = unit_p[:, cuad_cols], unit_y[:, cuad_cols]

@@ -71,35 +71,42 @@ def monotone(precisions: list[float]) -> list[float]:
 
 def curve(gts: dict, preds: dict, substring_keys: set = frozenset()) -> tuple[list[float], list[float]]:
     """Precision and recall at each threshold, starting from (precision 1, recall 0)."""
-    # match once per (key, prediction) so the sweep is cheap
-    matched = _match_table(gts, preds, substring_keys)
-    n_answers = sum(len(a) for a in gts.values())
-    precisions, recalls = [1.0], [0.0]
-    for thr in THRESHOLDS:
-        tp = fp = 0
-        for key, (confs, hits, n) in matched.items():
-            keep = confs > thr
-            if n:
-                covered = hits[keep].any(0) if keep.any() else np.zeros(n, bool)
-                tp += int(covered.sum())
-                fp += int((~hits[keep].any(1)).sum()) if keep.any() else 0
-            else:
-                fp += int(keep.sum())
-        precisions.append(tp / (tp + fp) if tp + fp else 1.0)
-        recalls.append(tp / n_answers if n_answers else 0.0)
+    _, tp, fp, n = count_table(gts, preds, substring_keys)
+    return curve_from_counts(tp.sum(0), fp.sum(0), int(n.sum()))
+
+
+def curve_from_counts(tp: np.ndarray, fp: np.ndarray, n_answers: int) -> tuple[list[float], list[float]]:
+    """Precision and recall per threshold of ``THRESHOLDS`` from pooled tp / fp counts."""
+    precisions = [1.0] + [float(t / (t + f)) if t + f else 1.0 for t, f in zip(tp, fp)]
+    recalls = [0.0] + [float(t / n_answers) if n_answers else 0.0 for t in tp]
     return precisions, recalls
 
 
-def _match_table(gts, preds, substring_keys):
-    table = {}
-    for key in gts:  # as in CUAD: only keys with a reference entry are scored
+def count_table(gts: dict, preds: dict, substring_keys: set = frozenset()):
+    """Per key of ``gts`` (as in CUAD, only keys with a reference entry are scored) and per
+    threshold of ``THRESHOLDS``: the answers matched (tp) and the kept predictions matching no
+    answer (fp), and the key's number of answers. Returns (keys, tp, fp, n) with tp and fp of
+    shape (keys x thresholds); each prediction is matched once, so sweeps and resamples are cheap."""
+    keys = list(gts)
+    thr = np.array(THRESHOLDS)
+    tp = np.zeros((len(keys), len(thr)), dtype=np.int32)
+    fp = np.zeros_like(tp)
+    n = np.zeros(len(keys), dtype=np.int32)
+    for i, key in enumerate(keys):
         answers = gts.get(key, [])
         items = list(_dedup(preds.get(key, [])))
+        n[i] = len(answers)
+        if not items:
+            continue
         confs = np.array([c for _, c in items], dtype=float)
         sub = key in substring_keys
-        hits = np.array([[is_match(a, t, sub) for a in answers] for t, _ in items], dtype=bool).reshape(len(items), len(answers))
-        table[key] = (confs, hits, len(answers))
-    return table
+        hits = np.array([[is_match(a, t, sub) for a in answers] for t, _ in items], dtype=bool).reshape(len(items),
+                                                                                                   len(answers))
+        keep = confs[None, :] > thr[:, None]  # thresholds x predictions
+        fp[i] = (keep & ~hits.any(1)[None, :]).sum(1)
+        if len(answers):
+            tp[i] = (keep[:, :, None] & hits[None, :, :]).any(1).sum(1)
+    return keys, tp, fp, n
 
 
 def aupr(precisions: list[float], recalls: list[float]) -> float:
@@ -121,6 +128,38 @@ def cuad_scores(gts: dict[Hashable, list[str]], preds: dict[Hashable, list[tuple
     precisions, recalls = curve(gts, preds, substring_keys)
     return {"aupr": aupr(precisions, recalls), "p_at_80r": precision_at_recall(precisions, recalls, 0.8),
             "p_at_90r": precision_at_recall(precisions, recalls, 0.9), "max_recall": max(recalls)}
+
+
+def bootstrap_cuad_scores(gts: dict, preds: dict, substring_keys: set = frozenset(), resamples: int = 1000,
+                          seed: int = 0) -> dict[str, tuple[float, float]]:
+    """95% percentile intervals of ``cuad_scores`` when the contracts (the first element of each
+    key) are resampled with replacement: how far the numbers could move on another sample of
+    contracts of the same kind."""
+    keys, tp, fp, n = count_table(gts, preds, substring_keys)
+    contracts = sorted({k[0] for k in keys})
+    owner = np.array([contracts.index(k[0]) for k in keys])
+    rng = np.random.default_rng(seed)
+    out: dict[str, list[float]] = {"aupr": [], "p_at_80r": [], "p_at_90r": []}
+    for _ in range(resamples):
+        w = np.bincount(rng.integers(0, len(contracts), len(contracts)), minlength=len(contracts))[owner]
+        p, r = curve_from_counts(w @ tp, w @ fp, int(w @ n))
+        out["aupr"].append(aupr(p, r))
+        out["p_at_80r"].append(precision_at_recall(p, r, 0.8))
+        out["p_at_90r"].append(precision_at_recall(p, r, 0.9))
+    return {m: (float(np.percentile(v, 2.5)), float(np.percentile(v, 97.5))) for m, v in out.items()}
+
+
+def bootstrap_macro_f1(pred: np.ndarray, truth: np.ndarray, resamples: int = 1000,
+                       seed: int = 0) -> tuple[float, float]:
+    """95% percentile interval of the macro-F1 over the columns of boolean (documents x
+    categories) ``pred`` / ``truth`` when the documents are resampled with replacement (``prf``'s
+    conventions for a resample without positives or predictions)."""
+    rng = np.random.default_rng(seed)
+    scores = []
+    for _ in range(resamples):
+        idx = rng.integers(0, len(truth), len(truth))
+        scores.append(np.mean([prf(pred[idx, j], truth[idx, j])[2] for j in range(truth.shape[1])]))
+    return float(np.percentile(scores, 2.5)), float(np.percentile(scores, 97.5))
 
 
 def prf(pred: np.ndarray, truth: np.ndarray) -> tuple[float, float, float]:

@@ -6,8 +6,11 @@ import numpy as np
 import pytest
 
 from analyzer.evaluation.metrics import (
+    THRESHOLDS,
     aupr,
     best_f1_threshold,
+    bootstrap_cuad_scores,
+    bootstrap_macro_f1,
     cuad_scores,
     curve,
     expected_calibration_error,
@@ -94,6 +97,50 @@ def test_evaluate_best_f1_threshold_separates():
     assert 0.3 < t < 0.8
 
 
+def test_evaluate_curve_matches_threshold_by_threshold_counting():
+    rng = np.random.default_rng(3)
+    words = "alpha beta gamma delta epsilon zeta eta theta".split()
+
+    def sentence():
+        return " ".join(rng.choice(words, size=int(rng.integers(1, 5)), replace=False))
+
+    gts = {(f"c{k}", cat): [sentence() for _ in range(int(rng.integers(0, 3)))] for k in range(6) for cat in "xy"}
+    preds = {key: [(sentence(), float(rng.random())) for _ in range(int(rng.integers(0, 4)))] for key in gts}
+    p, r = curve(gts, preds)
+    for thr in (0.99, 0.5, 0.0):
+        j = 1 + THRESHOLDS.index(thr)  # after the (precision 1, recall 0) start
+        pr = precision_recall(gts, preds, thr, set())
+        assert r[j] == pytest.approx(pr[1])
+        if pr[2] + pr[3]:
+            assert p[j] == pytest.approx(pr[0])
+
+
+def test_evaluate_bootstrap_interval_brackets_the_score_and_is_reproducible():
+    gts = {(f"c{k}", "x"): ["alpha beta gamma"] for k in range(20)}
+    # half the contracts get the answer at 0.9, the other half a wrong span at 0.8
+    preds = {(f"c{k}", "x"): [("alpha beta gamma" if k % 2 else "other words entirely", 0.9 if k % 2 else 0.8)]
+             for k in range(20)}
+    point = cuad_scores(gts, preds)["aupr"]
+    lo, hi = bootstrap_cuad_scores(gts, preds, resamples=300)["aupr"]
+    assert lo < point < hi and hi - lo > 0.05
+    assert bootstrap_cuad_scores(gts, preds, resamples=300)["aupr"] == (lo, hi)
+
+
+def test_evaluate_bootstrap_interval_collapses_when_every_contract_is_alike():
+    gts = {(f"c{k}", "x"): ["alpha beta gamma"] for k in range(10)}
+    preds = {(f"c{k}", "x"): [("alpha beta gamma", 0.9)] for k in range(10)}
+    assert bootstrap_cuad_scores(gts, preds, resamples=50)["aupr"] == pytest.approx((1.0, 1.0))
+    truth = np.tile([[True, False]], (10, 1))
+    assert bootstrap_macro_f1(truth.copy(), truth, resamples=50) == (1.0, 1.0)
+
+
+def test_evaluate_bootstrap_macro_f1_spreads_with_errors():
+    truth = np.array([[True], [True], [False], [False]] * 5)
+    pred = np.array([[True], [False], [True], [False]] * 5)  # P = R = F1 = 0.5
+    lo, hi = bootstrap_macro_f1(pred, truth, resamples=500)
+    assert lo < 0.5 < hi and lo > 0.1 and hi < 0.9
+
+
 @pytest.mark.slow
 def test_evaluate_run_eval_markdown(cuad_dir):
     from analyzer.evaluation.cuad_eval import run_eval
@@ -101,3 +148,6 @@ def test_evaluate_run_eval_markdown(cuad_dir):
     table = run_eval(cuad_dir, split="test", baseline=False, limit=2)
     assert "| AUPR CUAD 41 |" in table and "doc-level macro-F1 mission" in table
     assert "(2 held-out contracts)" in table
+    row = next(line for line in table.splitlines() if line.startswith("| AUPR CUAD 41 |"))
+    lo, hi = (float(v) for v in row.split("|")[3].split("-"))  # the 95% interval column
+    assert 0.0 <= lo <= float(row.split("|")[2]) <= hi <= 1.0
