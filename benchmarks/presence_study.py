@@ -81,38 +81,13 @@ def load(cuad, model_dir) -> SimpleNamespace:
 
 
 def regression_scores(d):
-    """A ``fit_score`` for ``readings``: the shipped per-category presence regressions."""
+    """A ``fit_score`` for ``readings``: the shipped per-category presence regressions, over whatever
+    feature columns the variant passes (``with_column`` adds one)."""
     from analyzer.training.presence import fit_presence
 
     def fit_score(x_fit, t_fit, xs):
         model, _ = fit_presence(x_fit, t_fit, d.thr, list(d.cats))
         return [model.probabilities(x) for x in xs]
-
-    return fit_score
-
-
-def per_category_scores(d, C: float | None = None):
-    """A ``fit_score`` for ``readings`` that takes any number of features: one standardised logistic
-    regression per category (as ``fit_presence``, at its C unless given), the shipped model's scores where
-    ``fit_presence`` leaves a category to the unit rule."""
-    from sklearn.linear_model import LogisticRegression
-
-    from analyzer.training.presence import C_DOC, MIN_DOCS
-
-    shipped = regression_scores(d)
-
-    def fit_score(x_fit, t_fit, xs):
-        out = shipped(x_fit[:, :, : d.x_tr.shape[2]], t_fit, [x[:, :, : d.x_tr.shape[2]] for x in xs])
-        for j in range(t_fit.shape[1]):
-            if min(t_fit[:, j].sum(), len(t_fit) - t_fit[:, j].sum()) < MIN_DOCS:
-                continue
-            xj = x_fit[:, j].astype(np.float64)
-            mu, sd = xj.mean(0), xj.std(0)
-            sd[sd < 1e-9] = 1.0
-            lr = LogisticRegression(C=C or C_DOC, max_iter=2000).fit((xj - mu) / sd, t_fit[:, j])
-            for o, x in zip(out, xs):
-                o[:, j] = lr.predict_proba((x[:, j].astype(np.float64) - mu) / sd)[:, 1]
-        return out
 
     return fit_score
 
@@ -203,7 +178,7 @@ class VariantTable:
         (``s_tr``, ``s_va``) and the categories it leaves to the unit rule (``fallback``)."""
         from analyzer.training.presence import fit_presence
 
-        self.x_tr, self.x_va = x_tr, x_va
+        self.x_tr, self.x_va, self.unit_thresholds = x_tr, x_va, unit_thresholds
         model, fell_back = fit_presence(x_tr, self.t_tr, unit_thresholds, self.cats)
         self.s_tr, self.s_va = model.probabilities(x_tr), model.probabilities(x_va)
         self.fallback = [self.cats.index(c) for c in fell_back]
@@ -217,19 +192,9 @@ class VariantTable:
 
     def with_feature(self, name, extra_tr, extra_va, C) -> None:
         """The presence regression refitted per category with one more feature (``extra``,
-        documents x categories), printed as a row."""
-        from sklearn.linear_model import LogisticRegression
+        documents x categories) at ``C``, printed as a row."""
+        from analyzer.training.presence import fit_presence
 
-        xo = np.concatenate([self.x_tr, extra_tr[:, :, None]], 2)
-        xq = np.concatenate([self.x_va, extra_va[:, :, None]], 2)
-        s_tr, s_va = self.s_tr.copy(), self.s_va.copy()
-        for j in range(len(self.cats)):
-            if j in self.fallback:
-                continue
-            xj = xo[:, j].astype(np.float64)
-            mu, sd = xj.mean(0), xj.std(0)
-            sd[sd < 1e-9] = 1.0
-            lr = LogisticRegression(C=C, max_iter=2000).fit((xj - mu) / sd, self.t_tr[:, j])
-            s_tr[:, j] = lr.predict_proba((xj - mu) / sd)[:, 1]
-            s_va[:, j] = lr.predict_proba((xq[:, j] - mu) / sd)[:, 1]
-        self.row(name, s_tr, s_va)
+        xo, xq = with_column(self.x_tr, extra_tr), with_column(self.x_va, extra_va)
+        model, _ = fit_presence(xo, self.t_tr, self.unit_thresholds, self.cats, C=C)
+        self.row(name, model.probabilities(xo), model.probabilities(xq))

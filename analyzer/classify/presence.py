@@ -166,9 +166,10 @@ class PresenceModel:
         return p >= self.thresholds, p
 
     @classmethod
-    def fallback(cls, categories: list[str], unit_thresholds: np.ndarray) -> PresenceModel:
-        """"The best unit passes its unit threshold", written as a presence model."""
-        w = np.zeros((len(categories), len(FEATURES)), dtype=np.float32)
+    def fallback(cls, categories: list[str], unit_thresholds: np.ndarray, n_features: int = len(FEATURES)) -> PresenceModel:
+        """"The best unit passes its unit threshold", written as a presence model (over ``FEATURES``,
+        or over ``n_features`` columns that start with them, for studies of further features)."""
+        w = np.zeros((len(categories), n_features), dtype=np.float32)
         w[:, TOP1] = 1.0
         return cls(list(categories), w, -_logit(np.asarray(unit_thresholds, dtype=np.float64)).astype(np.float32),
                    np.full(len(categories), 0.5, dtype=np.float32))

@@ -125,7 +125,11 @@ def precision_at_recall(precisions: list[float], recalls: list[float], target: f
 def cuad_scores(gts: dict[Hashable, list[str]], preds: dict[Hashable, list[tuple[str, float]]],
                 substring_keys: set = frozenset()) -> dict[str, float]:
     """AUPR, precision at 80% and 90% recall, over all keys of ``gts``."""
-    precisions, recalls = curve(gts, preds, substring_keys)
+    return curve_scores(*curve(gts, preds, substring_keys))
+
+
+def curve_scores(precisions: list[float], recalls: list[float]) -> dict[str, float]:
+    """AUPR, precision at 80% and 90% recall and the highest recall of one curve."""
     return {"aupr": aupr(precisions, recalls), "p_at_80r": precision_at_recall(precisions, recalls, 0.8),
             "p_at_90r": precision_at_recall(precisions, recalls, 0.9), "max_recall": max(recalls)}
 
@@ -136,17 +140,15 @@ def bootstrap_cuad_scores(gts: dict, preds: dict, substring_keys: set = frozense
     key) are resampled with replacement: how far the numbers could move on another sample of
     contracts of the same kind."""
     keys, tp, fp, n = count_table(gts, preds, substring_keys)
-    contracts = sorted({k[0] for k in keys})
-    owner = np.array([contracts.index(k[0]) for k in keys])
+    _, owner = np.unique([str(k[0]) for k in keys], return_inverse=True)  # each key's contract
+    n_contracts = int(owner.max()) + 1 if len(keys) else 0
     rng = np.random.default_rng(seed)
-    out: dict[str, list[float]] = {"aupr": [], "p_at_80r": [], "p_at_90r": []}
+    runs = []
     for _ in range(resamples):
-        w = np.bincount(rng.integers(0, len(contracts), len(contracts)), minlength=len(contracts))[owner]
-        p, r = curve_from_counts(w @ tp, w @ fp, int(w @ n))
-        out["aupr"].append(aupr(p, r))
-        out["p_at_80r"].append(precision_at_recall(p, r, 0.8))
-        out["p_at_90r"].append(precision_at_recall(p, r, 0.9))
-    return {m: (float(np.percentile(v, 2.5)), float(np.percentile(v, 97.5))) for m, v in out.items()}
+        w = np.bincount(rng.integers(0, n_contracts, n_contracts), minlength=n_contracts)[owner]
+        runs.append(curve_scores(*curve_from_counts(w @ tp, w @ fp, int(w @ n))))
+    return {m: (float(np.percentile([r[m] for r in runs], 2.5)), float(np.percentile([r[m] for r in runs], 97.5)))
+            for m in ("aupr", "p_at_80r", "p_at_90r")}
 
 
 def bootstrap_macro_f1(pred: np.ndarray, truth: np.ndarray, resamples: int = 1000,

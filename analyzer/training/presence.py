@@ -127,10 +127,11 @@ def fit_presence(x: np.ndarray, truth: np.ndarray, unit_thresholds: np.ndarray, 
                  C: float = C_DOC) -> tuple[PresenceModel, list[str]]:
     """One logistic regression per category on standardised features (folded back into the
     weights); the unit-threshold rule where too few documents have or lack the category.
-    Returns the model (thresholds 0.5) and the categories that fell back."""
+    Returns the model (thresholds 0.5) and the categories that fell back. ``x`` may carry
+    columns after ``FEATURES`` (studies of further features); the artifact's model has none."""
     from sklearn.linear_model import LogisticRegression
 
-    model = PresenceModel.fallback(list(categories), unit_thresholds)
+    model = PresenceModel.fallback(list(categories), unit_thresholds, x.shape[2])
     fell_back = []
     for j, cat in enumerate(categories):
         yj = truth[:, j]
