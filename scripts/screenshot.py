@@ -21,6 +21,7 @@ import urllib.request
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
+REFINING_NOTICE = "First findings from the fast classifier"  # ui.state's notice while a report is refined
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
                  "--disable-background-networking", "--disable-component-update", "--disable-sync"]
 
@@ -72,13 +73,25 @@ def wait_idle(page) -> None:
     page.wait_for_selector('[data-testid="stSkeleton"]', state="detached")
 
 
-def upload_and_wait(page, sample: Path) -> None:
-    """Upload ``sample`` on the review page and wait until its findings are shown."""
+def wait_refined(page) -> None:
+    """Wait until no report on the page is still being refined by the full classifier.
+
+    The first findings may come from the fast stage; when the refined report arrives the page
+    reruns and redraws its tabs, so a test that clicks through tabs first waits for it."""
+    page.get_by_text(REFINING_NOTICE).first.wait_for(state="detached")
+    wait_idle(page)
+
+
+def upload_and_wait(page, sample: Path, refined: bool = True) -> None:
+    """Upload ``sample`` on the review page and wait until its findings are shown
+    (``refined``: the full classifier's findings, not the fast stage's first ones)."""
     page.wait_for_selector('[data-testid="stFileUploader"]')
     page.locator('[data-testid="stFileUploader"] input[type="file"]').set_input_files(str(sample))
     page.get_by_text("Suggested language").first.wait_for()
     page.wait_for_selector('[data-testid="stMetricValue"]')
     wait_idle(page)
+    if refined:
+        wait_refined(page)
 
 
 def batch_page(page, url: str, files: list[Path]) -> None:
@@ -134,9 +147,6 @@ def main(argv: list[str] | None = None) -> int:
             for _ in range(2 if not (args.batch or args.compare) else 0):  # the first session loads the models; the second is warm
                 page.goto(url)
                 upload_and_wait(page, args.sample)
-                # the first findings come from the fast stage: wait for the full classifier's
-                page.wait_for_selector("text=Refining", state="detached")
-                wait_idle(page)
             if args.batch:
                 batch_page(page, url, args.batch)
             if args.compare:

@@ -190,7 +190,7 @@ def render() -> None:
     cmp = _compare(old, new, playbook, perspective)
     if cmp is None:
         return
-    tab_changes, tab_downloads = st.tabs([f"Changes ({len(cmp.report.changes)})", "Downloads"])
+    tab_changes, tab_downloads = st.tabs([f"Changes ({len(cmp.report.changes)})", "Downloads"], key="compare_tabs")
     with tab_changes:
         _changes(cmp)
     with tab_downloads:

@@ -110,7 +110,10 @@ KEYS_JS = """
   d.addEventListener('keydown', (e) => {
     const t = e.target;
     if (e.ctrlKey || e.metaKey || e.altKey) return;
-    if (t && (t.isContentEditable || /^(INPUT|TEXTAREA|SELECT)$/.test(t.tagName))) return;
+    // letters typed into a text field are text; a focused radio button or checkbox (a decision
+    // just made with the mouse or with a key) leaves the shortcuts working
+    const choice = t && t.tagName === 'INPUT' && /^(radio|checkbox)$/i.test(t.type);
+    if (t && !choice && (t.isContentEditable || /^(INPUT|TEXTAREA|SELECT)$/.test(t.tagName))) return;
     const k = e.key.toLowerCase();
     const acts = {j: () => go(1), n: () => go(1), k: () => go(-1), p: () => go(-1),
                   a: () => decide('Accept'), r: () => decide('Reject'), u: () => decide('Undecided'),

@@ -272,8 +272,9 @@ def _render() -> None:
         return
     lang = _language_control()
     _summary(report)
+    # keyed: the open tab stays open when a notice above it comes or goes (the refined report's rerun)
     tab_findings, tab_map, tab_downloads = st.tabs(
-        [f"Findings ({len(report.findings)})", f"Clause map ({len(report.clauses)})", "Downloads"])
+        [f"Findings ({len(report.findings)})", f"Clause map ({len(report.clauses)})", "Downloads"], key="review_tabs")
     with tab_findings:
         render_findings(messages_in(report, lang), lang)
     with tab_map:

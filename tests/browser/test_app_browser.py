@@ -12,7 +12,7 @@ import zipfile
 from pathlib import Path
 
 import pytest
-from screenshot import wait_idle
+from screenshot import wait_idle, wait_refined
 
 pytestmark = pytest.mark.browser
 
@@ -26,6 +26,7 @@ def test_browser_review_accept_and_download_redline(server, page, samples_dir, t
     page.locator('[data-testid="stFileUploader"] input[type="file"]').set_input_files(str(samples_dir / sample))
     page.get_by_text("Suggested language", exact=False).first.wait_for()
     wait_idle(page)
+    wait_refined(page)  # the refined report redraws the tabs: decide on it, not on the first findings
     shot = os.environ.get("ANALYZER_SCREENSHOT")
     if shot:
         Path(shot).parent.mkdir(parents=True, exist_ok=True)
