@@ -20,6 +20,7 @@ from analyzer.output.decisions import (
     REJECTED,
     Decision,
     Review,
+    successors,
 )
 from ui.state import store
 
@@ -126,6 +127,41 @@ def review(report: Report, not_applied: Optional[dict[str, str]] = None) -> Revi
     return Review(out, dict(not_applied or {}))
 
 
+def carry_over(old: Report, new: Report) -> list[Finding]:
+    """Move the decisions, edited texts, notes and conflict choices made on ``old``'s findings to the
+    findings of ``new`` (the same document analyzed again) that take their place.
+
+    Returns the findings of ``old`` that carried a decision or a note and have no successor."""
+    sha = old.document.sha256
+    succ = successors(old.findings, new.findings)
+    dec, texts, kept_notes = decisions(sha), edited_texts(sha), notes(sha)
+    lost = []
+    for f in old.findings:
+        to = succ.get(f.id)
+        decided = dec.get(f.id, PENDING) != PENDING or (kept_notes.get(f.id) or "").strip()
+        if to is None:
+            if decided:
+                lost.append(f)
+            continue
+        if to == f.id:
+            continue
+        if f.id in dec:
+            dec[to] = dec.pop(f.id)
+        if f.id in texts:
+            edited = is_edited(old, f)
+            text = texts.pop(f.id)
+            if edited:
+                texts[to] = text
+        if f.id in kept_notes:
+            kept_notes[to] = kept_notes.pop(f.id)
+    prefs = preferences(sha)
+    for ids, chosen in list(prefs.items()):
+        del prefs[ids]
+        if chosen in succ and all(i in succ for i in ids):
+            prefs[tuple(sorted(succ[i] for i in ids))] = succ[chosen]
+    return lost
+
+
 def counts(report: Report) -> dict[str, int]:
     """Findings per decision, plus ``edited``."""
     out = {PENDING: 0, ACCEPTED: 0, REJECTED: 0, NOT_APPLICABLE: 0, "edited": 0}
@@ -136,6 +172,6 @@ def counts(report: Report) -> dict[str, int]:
     return out
 
 
-__all__ = ["CHOICES", "LABEL_OF", "accepted", "counts", "decisions", "edited_texts", "is_edited", "keys", "notes",
+__all__ = ["CHOICES", "LABEL_OF", "accepted", "carry_over", "counts", "decisions", "edited_texts", "is_edited", "keys", "notes",
            "preferences", "preferred", "restore_widgets", "review", "save_decision", "save_note", "save_text",
            "set_decision", "status", "use_text"]

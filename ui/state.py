@@ -269,6 +269,7 @@ def run_analysis(upload: Upload, choice: PlaybookChoice, perspective: Optional[s
     provisional = store("provisional")  # base key -> the Future of its refinement (None until started)
     job = provisional.get(base_key)
     if hasattr(job, "done") and job.done():
+        first = reports.get(base_key)
         for k in [k for k in reports if k[0] == upload.sha256]:  # labelled by the fast stage: replaced
             del reports[k]
         provisional.pop(base_key)
@@ -277,6 +278,9 @@ def run_analysis(upload: Upload, choice: PlaybookChoice, perspective: Optional[s
         except Exception:  # analyzed again below, with the full classifier, where a failure is shown
             log.exception("refining the report of %s failed", upload.name)
             store("unstaged")[upload.sha256] = True
+        else:
+            if first is not None:
+                _carry_decisions(first, reports[base_key], upload.name)
     if key in reports:
         if base_key in provisional and notice:
             _refining_notice()
@@ -331,6 +335,17 @@ def run_analysis(upload: Upload, choice: PlaybookChoice, perspective: Optional[s
     if base_key in provisional and notice:
         _refining_notice()
     return report
+
+
+def _carry_decisions(first: Report, refined: Report, name: str) -> None:
+    """Decisions made on the first findings go with them to the refined report; say which could not."""
+    from ui.decisions import carry_over
+
+    lost = carry_over(first, refined)
+    if lost:
+        what = ", ".join(f"{f.category} ({f.kind})" for f in lost)
+        st.toast(md_escape(f"{name}: the refined analysis no longer reports {len(lost)} finding(s) you had decided "
+                           f"on: {what}."), icon=":material/info:", duration="long")
 
 
 def _refining_notice() -> None:

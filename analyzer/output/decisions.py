@@ -108,5 +108,32 @@ def pages_text(pages: list[int]) -> str:
     return "pp. " + ", ".join(str(p) for p in pages)
 
 
+def _overlap(a: Finding, b: Finding) -> int:
+    return sum(max(0, min(x.end, y.end) - max(x.start, y.start)) for x in a.evidence for y in b.evidence)
+
+
+def successors(old: list[Finding], new: list[Finding]) -> dict[str, str]:
+    """Old finding id -> the id of the finding in ``new`` that takes its place, for two analyses of one
+    document (the fast stage's first findings and the refined ones, whose evidence may differ).
+
+    A finding keeps its id where it can; otherwise it passes to the one new finding of the same rule
+    and kind, or among several to the one whose evidence overlaps it most. An old finding with no
+    successor is left out (the refined analysis no longer reports it)."""
+    new_ids = {f.id for f in new}
+    out = {f.id: f.id for f in old if f.id in new_ids}
+    free = [f for f in new if f.id not in out.values()]
+    for f in old:
+        if f.id in out:
+            continue
+        same = [g for g in free if (g.rule_id, g.kind) == (f.rule_id, f.kind)]
+        if len(same) > 1:
+            best = max(_overlap(f, g) for g in same)
+            same = [g for g in same if best and _overlap(f, g) == best]
+        if len(same) == 1:
+            out[f.id] = same[0].id
+            free.remove(same[0])
+    return out
+
+
 __all__ = ["ACCEPTED", "LABELS", "NOT_APPLICABLE", "PENDING", "REJECTED", "STATUSES", "Decision", "Review",
-           "finding_pages", "pages_text"]
+           "finding_pages", "pages_text", "successors"]
